@@ -1,0 +1,76 @@
+import { createDestination, type Destination } from './destination'
+import type { BrowserWindow } from './loader'
+import { hubSpotLoaded } from './queue'
+import { DEFAULT_OPTIONS, parseSettings } from './settings'
+
+declare const require: (id: string) => unknown
+
+interface Facade {
+  obj: Record<string, unknown>
+}
+
+interface ClassicIntegration {
+  options: Record<string, unknown>
+  analytics?: { on?: (event: string, listener: () => void) => unknown }
+  destination?: Destination
+  ready(): void
+}
+
+type IntegrationClass = {
+  (...args: unknown[]): unknown
+  new (options?: unknown): ClassicIntegration
+  prototype: Record<string, unknown>
+  option(name: string, value: unknown): IntegrationClass
+  global(name: string): IntegrationClass
+  assumesPageview(): IntegrationClass
+}
+
+const EVENT_TYPES = ['page', 'identify', 'track', 'group', 'alias'] as const
+
+function defineIntegration(): IntegrationClass {
+  // Required here, not imported: the factory reads `window` when its module runs,
+  // which would break server-side rendering at import time.
+  const createIntegration = require('@segment/analytics.js-integration') as (name: string) => IntegrationClass
+  const Integration = createIntegration('HubSpot').assumesPageview().global('_hsq').global('hbspt').option('portalId', '')
+  for (const [name, value] of Object.entries(DEFAULT_OPTIONS)) Integration.option(name, value)
+
+  Object.assign(Integration.prototype, {
+    initialize(this: ClassicIntegration): void {
+      const settings = parseSettings(this.options)
+      const destination = createDestination(window as BrowserWindow, settings, { pageSeen: true })
+      this.destination = destination
+      destination.load()
+      this.analytics?.on?.('reset', () => destination.reset())
+      // HubSpot's queue takes commands before its script loads, so only the Forms SDK is worth waiting for.
+      if (settings.loadFormsSdk) void destination.ready().then(() => this.ready())
+      else this.ready()
+    },
+    loaded(): boolean {
+      return hubSpotLoaded(window as BrowserWindow)
+    },
+  })
+  for (const type of EVENT_TYPES) {
+    Integration.prototype[type] = function (this: ClassicIntegration, facade: Facade) {
+      this.destination?.handle({ ...facade.obj, type })
+    }
+  }
+  return Integration
+}
+
+let integration: IntegrationClass | undefined
+const real = (): IntegrationClass => (integration ??= defineIntegration())
+const hasWindow = (): boolean => typeof window !== 'undefined'
+
+const placeholder = function HubSpot() {} as unknown as IntegrationClass
+
+/**
+ * The classic analytics.js integration, built with `@segment/analytics.js-integration`
+ * on first use, so importing this module on a server is harmless.
+ */
+export const HubSpot: IntegrationClass = /* @__PURE__ */ new Proxy(placeholder, {
+  apply: (_target, thisArg, args) => Reflect.apply(real(), thisArg, args),
+  construct: (_target, args) => Reflect.construct(real(), args),
+  get: (target, key) => (hasWindow() ? Reflect.get(real(), key) : Reflect.get(target, key)),
+  set: (_target, key, value) => Reflect.set(real(), key, value),
+  has: (target, key) => (hasWindow() ? Reflect.has(real(), key) : Reflect.has(target, key)),
+})

@@ -1,0 +1,26 @@
+/** A Segment-spec call as analytics.js and analytics-next hand it to a destination. */
+export interface SegmentEvent {
+  type?: unknown
+  event?: unknown
+  name?: unknown
+  userId?: unknown
+  anonymousId?: unknown
+  traits?: unknown
+  properties?: unknown
+  context?: unknown
+}
+
+/** A value HubSpot accepts for a contact or event property. */
+export type HubSpotValue = string | number | boolean
+
+export type HubSpotProperties = Record<string, HubSpotValue>
+
+/** One entry of `window._hsq`: the method name, then its arguments. */
+export type HubSpotCommand =
+  | ['identify', HubSpotProperties]
+  | ['setPath', string]
+  | ['trackPageView']
+  | ['trackEvent', HubSpotProperties & { id: string; value?: number }]
+  | ['trackCustomBehavioralEvent', { name: string; properties: HubSpotProperties }]
+
+export type HubSpotCommandName = HubSpotCommand[0]
