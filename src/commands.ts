@@ -1,6 +1,6 @@
 import { grantsConsent } from './consent'
 import { customBehavioralEventName, mappedEvent } from './event-names'
-import { isRecord } from './flatten'
+import { field } from './flatten'
 import { normalizeProperties, normalizeTraits } from './normalize'
 import type { HubSpotSettings } from './settings'
 import type { HubSpotCommand, HubSpotProperties, SegmentEvent } from './types'
@@ -21,29 +21,20 @@ export interface Mapping {
   skipped?: string
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+// RFC 5321 caps an address at 254 characters; the cap also keeps the regex cheap.
+const EMAIL = /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 function asEmail(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined
-  const email = trimText(value)
-  // RFC 5321 caps an address at 254 characters; the cap also keeps the regex cheap.
+  const email = typeof value === 'string' ? trimText(value) : ''
   return email.length <= 254 && EMAIL.test(email) ? email : undefined
 }
 
 function asUserId(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  if (typeof value !== 'string') return undefined
-  const id = trimText(value)
-  return id === '' ? undefined : id
+  const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? trimText(value) : ''
+  return id || undefined
 }
 
-function field(record: unknown, key: string): unknown {
-  try {
-    return isRecord(record) ? record[key] : undefined
-  } catch {
-    return undefined
-  }
-}
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean): HubSpotCommand | undefined {
@@ -51,23 +42,19 @@ function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boo
   const id = asUserId(userId)
   const email = asEmail(traitEmail) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
-  if (id !== undefined) delete contact.id
-  return ['identify', { email, ...(id === undefined ? {} : { id }), ...contact }]
+  if (id !== undefined) contact.id = id
+  const { id: contactId, ...rest } = contact
+  return ['identify', { email, ...(contactId === undefined ? {} : { id: contactId }), ...rest }]
 }
 
 function pageCommands(event: SegmentEvent): HubSpotCommand[] {
   const properties = field(event, 'properties')
-  const page = field(field(event, 'context'), 'page')
-  const source = typeof field(properties, 'path') === 'string' ? properties : page
+  const source = typeof field(properties, 'path') === 'string' ? properties : field(field(event, 'context'), 'page')
   const path = field(source, 'path')
-  if (typeof path !== 'string' || !path.startsWith('/')) return [['trackPageView']]
   const search = field(source, 'search')
-  const query = typeof search !== 'string' || search === '' ? '' : search.startsWith('?') ? search : `?${search}`
+  if (typeof path !== 'string' || path[0] !== '/') return [['trackPageView']]
+  const query = typeof search === 'string' && search ? (search[0] === '?' ? search : `?${search}`) : ''
   return [['setPath', path + query], ['trackPageView']]
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value)
 }
 
 /** The legacy custom event: `{ id, value?, ...properties }`, with `properties.id` moved to `_id`. */
@@ -81,22 +68,43 @@ function trackEventPayload(id: string, properties: unknown): HubSpotProperties &
 
 function trackCommands(event: SegmentEvent, settings: HubSpotSettings): HubSpotCommand[] | string {
   const name = field(event, 'event')
-  if (typeof name !== 'string' || trimText(name) === '') return `track needs an event name; got ${typeof name}`
-  const commands: HubSpotCommand[] = []
+  if (typeof name !== 'string' || !trimText(name)) return 'track needs an event name'
   const contextTraits = field(field(event, 'context'), 'traits')
   // "Setting Contact Properties on Track": identify first so the event lands on that contact.
   const identify = asEmail(field(contextTraits, 'email')) && identifyCommand(contextTraits, field(event, 'userId'), false)
-  if (identify) commands.push(identify)
   const mapped = mappedEvent(settings.events, name)
   const properties = field(event, 'properties')
-  if (settings.useCustomBehavioralEvents) {
-    const eventName =
-      mapped ?? (settings.formatCustomBehavioralEventNames ? customBehavioralEventName(name, settings.portalId) : name)
-    commands.push(['trackCustomBehavioralEvent', { name: eventName, properties: normalizeProperties(properties) }])
-  } else {
-    commands.push(['trackEvent', trackEventPayload(mapped ?? name, properties)])
+  const command: HubSpotCommand = settings.useCustomBehavioralEvents
+    ? [
+        'trackCustomBehavioralEvent',
+        {
+          name: mapped ?? (settings.formatCustomBehavioralEventNames ? customBehavioralEventName(name, settings.portalId) : name),
+          properties: normalizeProperties(properties),
+        },
+      ]
+    : ['trackEvent', trackEventPayload(mapped ?? name, properties)]
+  return identify ? [identify, command] : [command]
+}
+
+const NOT_SENT: Readonly<Record<string, string>> = {
+  group: "group needs HubSpot's server-side Companies API",
+  alias: "alias has no HubSpot tracking command",
+}
+
+function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettings, state: MappingState): HubSpotCommand[] | string {
+  switch (type) {
+    case 'page':
+      return state.pageSeen ? pageCommands(event) : "first page view: HubSpot's script records it"
+    case 'identify': {
+      const identify = identifyCommand(field(event, 'traits'), field(event, 'userId'), true)
+      if (!identify) return 'identify needs an email (traits.email, or a userId that is one)'
+      return settings.flushIdentifyImmediately ? [identify, ['trackPageView']] : [identify]
+    }
+    case 'track':
+      return trackCommands(event, settings)
+    default:
+      return NOT_SENT[type as string] ?? `no HubSpot command for a ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type} call`
   }
-  return commands
 }
 
 /**
@@ -105,33 +113,9 @@ function trackCommands(event: SegmentEvent, settings: HubSpotSettings): HubSpotC
  */
 export function toCommands(event: SegmentEvent, settings: HubSpotSettings, state: MappingState): Mapping {
   const type = field(event, 'type')
-  if (!grantsConsent(event, settings.consentCategories)) {
-    return {
-      commands: [],
-      state: type === 'page' ? { pageSeen: true } : state,
-      skipped: `consent not granted for ${settings.consentCategories.join(', ')}`,
-    }
-  }
-  switch (type) {
-    case 'page':
-      if (!state.pageSeen) {
-        return { commands: [], state: { pageSeen: true }, skipped: "first page view: HubSpot's script records it" }
-      }
-      return { commands: pageCommands(event), state }
-    case 'identify': {
-      const identify = identifyCommand(field(event, 'traits'), field(event, 'userId'), true)
-      if (!identify) return { commands: [], state, skipped: 'identify needs an email (traits.email, or a userId that is one)' }
-      return { commands: settings.flushIdentifyImmediately ? [identify, ['trackPageView']] : [identify], state }
-    }
-    case 'track': {
-      const commands = trackCommands(event, settings)
-      return typeof commands === 'string' ? { commands: [], state, skipped: commands } : { commands, state }
-    }
-    case 'group':
-      return { commands: [], state, skipped: "group needs HubSpot's Companies API, which the browser tracking code has no access to" }
-    case 'alias':
-      return { commands: [], state, skipped: "alias has no counterpart in HubSpot's tracking code" }
-    default:
-      return { commands: [], state, skipped: `HubSpot has no command for a ${typeof type === 'string' ? `"${type.slice(0, 40)}"` : typeof type} call` }
-  }
+  const next = type === 'page' ? { pageSeen: true } : state
+  const result = grantsConsent(event, settings.consentCategories)
+    ? commandsFor(type, event, settings, state)
+    : `consent not granted for ${settings.consentCategories.join(', ')}`
+  return typeof result === 'string' ? { commands: [], state: next, skipped: result } : { commands: result, state: next }
 }

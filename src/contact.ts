@@ -1,19 +1,14 @@
 import { collectObject, collectValue, isRecord, ownEntries, put, type Collected } from './flatten'
 import { hasOwn, isForbiddenKey, normalizeKey } from './keys'
 
-// Segment trait names (as sent, or once normalised) → HubSpot contact property.
+// Segment trait names, once normalised → HubSpot contact property (`firstName` normalises to `firstname` by itself).
 const ALIASES: Readonly<Record<string, string>> = {
-  firstName: 'firstname',
   first_name: 'firstname',
-  lastName: 'lastname',
   last_name: 'lastname',
-  companyName: 'company',
   companyname: 'company',
   title: 'jobtitle',
   position: 'jobtitle',
-  lifecycleStage: 'lifecyclestage',
   lifecycle_stage: 'lifecyclestage',
-  postalCode: 'zip',
   postalcode: 'zip',
   postal_code: 'zip',
 }
@@ -49,7 +44,7 @@ export function contactEntries(traits: unknown): Collected {
   for (const [key, value] of ownEntries(traits)) {
     const normal = normalizeKey(key)
     if (!normal || isForbiddenKey(normal)) continue
-    const alias = hasOwn(ALIASES, key) ? ALIASES[key] : hasOwn(ALIASES, normal) ? ALIASES[normal] : undefined
+    const alias = hasOwn(ALIASES, normal) ? ALIASES[normal] : undefined
     if (alias) collectValue(alias, value, 0, false, ancestors, out)
     else if (normal === 'address' && isRecord(value)) collectObject(value, 'address', 1, ancestors, out, ADDRESS_PARTS)
     else if (normal === 'company' && isRecord(value)) collectObject(value, 'company', 1, ancestors, out, COMPANY_PARTS)

@@ -1,28 +1,13 @@
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/
+// YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone (Z, ±HH:MM or ±HHMM).
+const ISO_8601 = /^(\d{4}-\d\d-\d\d)(?:[Tt](\d\d:\d\d)(:\d\d)?(?:[.,](\d+))?([Zz]|[+-]\d\d:?\d\d)?)?$/
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-}
-
-function validDay(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false
-  return day <= (month === 2 && !isLeap(year) ? 28 : DAYS_IN_MONTH[month - 1]!)
-}
-
-function utc(year: number, month: number, day: number, h = 0, m = 0, s = 0, ms = 0): number {
-  // Date.UTC maps years 0-99 to 1900-1999, so set the full year separately.
-  const date = new Date(Date.UTC(2000, month - 1, day, h, m, s, ms))
-  date.setUTCFullYear(year)
-  return date.getTime()
+export function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]'
 }
 
 /** Whether a string has the shape of an ISO-8601 date or date-time (valid or not). */
 export function looksLikeIsoDate(value: string): boolean {
-  return DATE_ONLY.test(value) || DATE_TIME.test(value)
+  return ISO_8601.test(value)
 }
 
 /**
@@ -31,29 +16,17 @@ export function looksLikeIsoDate(value: string): boolean {
  * Returns `undefined` for anything that is not a valid date.
  */
 export function toHubSpotDate(value: unknown): number | undefined {
-  if (value instanceof Date || Object.prototype.toString.call(value) === '[object Date]') {
-    const ms = Date.prototype.getTime.call(value)
-    return Number.isFinite(ms) ? ms : undefined
-  }
-  if (typeof value !== 'string') return undefined
-  const day = DATE_ONLY.exec(value)
-  if (day) {
-    const [y, mo, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
-    return validDay(y, mo, d) ? utc(y, mo, d) : undefined
-  }
-  const t = DATE_TIME.exec(value)
-  if (!t) return undefined
-  const [y, mo, d, h, mi] = [Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5])]
-  const s = t[6] === undefined ? 0 : Number(t[6])
-  const ms = t[7] === undefined ? 0 : Number(t[7].slice(0, 3).padEnd(3, '0'))
-  if (!validDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return undefined
-  let offset = 0
-  if (t[9]) {
-    const oh = Number(t[10])
-    const om = Number(t[11])
-    if (oh > 23 || om > 59) return undefined
-    offset = (t[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000
-  }
-  const result = utc(y, mo, d, h, mi, s, ms) - offset
-  return Number.isFinite(result) ? result : undefined
+  const ms = isDate(value) ? Date.prototype.getTime.call(value) : typeof value === 'string' ? parseIso(value) : NaN
+  return Number.isFinite(ms) ? ms : undefined
+}
+
+function parseIso(text: string): number {
+  const match = ISO_8601.exec(text)
+  if (!match) return NaN
+  const [, day, time = '00:00', seconds = ':00', fraction = '', zone = 'Z'] = match as unknown as string[]
+  const offset = zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase()
+  // Date.parse rolls 2023-02-30 over into March; the round trip of the day catches that.
+  const midnight = Date.parse(`${day}T00:00Z`)
+  if (!(midnight >= -8.64e15) || new Date(midnight).toISOString().slice(0, 10) !== day) return NaN
+  return Date.parse(`${day}T${time}${seconds}.${fraction.slice(0, 3).padEnd(3, '0')}${offset}`)
 }

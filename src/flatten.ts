@@ -24,6 +24,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   }
 }
 
+/** `record[key]` when `record` is a plain object; `undefined` otherwise or when its getter throws. */
+export function field(record: unknown, key: string): unknown {
+  try {
+    return isRecord(record) ? record[key] : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Own enumerable string-keyed entries; a getter that throws just loses its key. */
 export function ownEntries(object: object): Array<[string, unknown]> {
   let keys: string[]

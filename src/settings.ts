@@ -47,15 +47,6 @@ type BooleanSetting = {
   [K in keyof HubSpotSettings]: HubSpotSettings[K] extends boolean ? K : never
 }[keyof HubSpotSettings]
 
-const BOOLEAN_SETTINGS: readonly BooleanSetting[] = [
-  'loadFormsSdk',
-  'enableEuropeanDataCenter',
-  'flushIdentifyImmediately',
-  'useCustomBehavioralEvents',
-  'formatCustomBehavioralEventNames',
-  'revokeCookiesOnReset',
-]
-
 /** A setting that cannot be used; `setting` names it. */
 export class HubSpotSettingsError extends Error {
   readonly setting: string
@@ -68,51 +59,37 @@ export class HubSpotSettingsError extends Error {
 
 /** A short, safe rendering of a bad value for an error message. */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value
-    return JSON.stringify(shown)
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  if (value === null || value === undefined) return String(value)
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object'
+  return typeof value === 'function' || typeof value === 'symbol' ? `a ${typeof value}` : String(value)
 }
 
-const DIGITS = /^[0-9]+$/
+function fail(setting: string, problem: string, value: unknown): never {
+  throw new HubSpotSettingsError(setting, `${problem}; got ${describe(value)}`)
+}
+
+const DIGITS = /^\d+$/
 
 /** The Hub ID as the digits that go into HubSpot's script URL. */
 export function parsePortalId(value: unknown): string {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
   if (typeof value === 'string' && DIGITS.test(value)) return value
-  const hint =
-    typeof value === 'string' && DIGITS.test(value.trim())
-      ? '; remove the whitespace around it'
-      : value === undefined || value === ''
-        ? ' (find it under Settings > Account Defaults in HubSpot)'
-        : ''
-  throw new HubSpotSettingsError('portalId', `must be your Hub ID, digits only (like "62515"); got ${describe(value)}${hint}`)
+  const untrimmed = typeof value === 'string' && DIGITS.test(value.trim())
+  return fail('portalId', `must be your Hub ID, digits only (like "62515")${untrimmed ? ', without spaces around it' : ''}`, value)
 }
 
 function parseEvents(value: unknown): Map<string, string> {
   const events = new Map<string, string>()
-  if (value === undefined || value === null) return events
-  let pairs: Array<[unknown, unknown]>
-  if (Array.isArray(value)) {
-    // Segment's "mixed" mapping: [{ key, value }, ...]
-    pairs = value.map((item) => (isRecord(item) ? [item.key, item.value] : [undefined, item]))
-  } else if (isRecord(value)) {
-    pairs = ownEntries(value)
-  } else {
-    throw new HubSpotSettingsError('events', `must map Segment event names to HubSpot event names; got ${describe(value)}`)
-  }
+  if (value == null) return events
+  // An object, or Segment's "mixed" mapping: [{ key, value }, ...]
+  const pairs = Array.isArray(value)
+    ? value.map((item): [unknown, unknown] => (isRecord(item) ? [item.key, item.value] : [item, undefined]))
+    : isRecord(value)
+      ? ownEntries(value)
+      : fail('events', 'must map Segment event names to HubSpot event names', value)
   for (const [name, target] of pairs) {
-    if (typeof name !== 'string' || name.trim() === '') {
-      throw new HubSpotSettingsError('events', `has an entry without a Segment event name (${describe(name)})`)
-    }
-    if (typeof target !== 'string' || target.trim() === '') {
-      throw new HubSpotSettingsError(
-        'events',
-        `maps "${name}" to ${describe(target)}; it must be a HubSpot event id or internal name (a non-empty string)`,
-      )
+    if (typeof name !== 'string' || !name.trim() || typeof target !== 'string' || !target.trim()) {
+      fail('events', `maps ${describe(name)} to a HubSpot event id or internal name, which must be a non-empty string`, target)
     }
     const key = eventMatchKey(name)
     if (!events.has(key)) events.set(key, target.trim())
@@ -121,37 +98,33 @@ function parseEvents(value: unknown): Map<string, string> {
 }
 
 function parseConsentCategories(value: unknown): string[] {
-  if (value === undefined || value === null) return []
-  if (!Array.isArray(value) || value.some((c) => typeof c !== 'string' || c.trim() === '')) {
-    throw new HubSpotSettingsError('consentCategories', `must be a list of consent category names; got ${describe(value)}`)
+  if (value == null) return []
+  if (!Array.isArray(value) || value.some((c) => typeof c !== 'string' || !c.trim())) {
+    fail('consentCategories', 'must be a list of consent category names', value)
   }
   return value.map((c: string) => c.trim())
 }
 
 /** Defaults filled in and every setting checked; throws `HubSpotSettingsError` naming the bad one. */
 export function parseSettings(options: unknown): HubSpotSettings {
-  if (!isRecord(options)) {
-    throw new HubSpotSettingsError('portalId', `is required; settings were ${describe(options)}`)
-  }
+  if (!isRecord(options)) fail('portalId', 'is required', options)
   const read = (name: string): unknown => {
     try {
       return options[name]
     } catch {
-      throw new HubSpotSettingsError(name, 'could not be read')
+      return fail(name, 'could not be read', undefined)
     }
   }
-  const flags = {} as Record<BooleanSetting, boolean>
-  for (const name of BOOLEAN_SETTINGS) {
-    const value = read(name)
-    if (value === undefined || value === null) flags[name] = DEFAULT_OPTIONS[name]
-    else if (typeof value === 'boolean') flags[name] = value
-    else throw new HubSpotSettingsError(name, `must be true or false; got ${describe(value)}`)
-  }
-  const settings: HubSpotSettings = {
+  const settings: Partial<HubSpotSettings> = {
     portalId: parsePortalId(read('portalId')),
-    ...flags,
     events: parseEvents(read('events')),
     consentCategories: parseConsentCategories(read('consentCategories')),
   }
-  return settings
+  for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
+    if (typeof fallback !== 'boolean') continue
+    const value = read(name)
+    if (value != null && typeof value !== 'boolean') fail(name, 'must be true or false', value)
+    settings[name as BooleanSetting] = (value as boolean | null | undefined) ?? fallback
+  }
+  return settings as HubSpotSettings
 }

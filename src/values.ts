@@ -1,4 +1,4 @@
-import { looksLikeIsoDate, toHubSpotDate } from './date'
+import { isDate, looksLikeIsoDate, toHubSpotDate } from './date'
 import type { HubSpotValue } from './types'
 
 // Whitespace as JavaScript's \s knows it, plus zero-width characters and the BOM.
@@ -35,6 +35,4 @@ export function toHubSpotValue(value: unknown): HubSpotValue | undefined {
   }
 }
 
-export function isDate(value: unknown): boolean {
-  return Object.prototype.toString.call(value) === '[object Date]'
-}
+export { isDate }
