@@ -6,6 +6,8 @@ import { DEFAULT_OPTIONS, parseSettings } from './settings'
 declare const require: (id: string) => unknown
 
 interface Facade {
+  /** The event as sent; `obj` has ISO strings already turned into Dates, invalid days rolled over. */
+  raw?: Record<string, unknown>
   obj: Record<string, unknown>
 }
 
@@ -51,7 +53,7 @@ function defineIntegration(): IntegrationClass {
   })
   for (const type of EVENT_TYPES) {
     Integration.prototype[type] = function (this: ClassicIntegration, facade: Facade) {
-      this.destination?.handle({ ...facade.obj, type })
+      this.destination?.handle({ ...(facade.raw ?? facade.obj), type })
     }
   }
   return Integration

@@ -88,7 +88,8 @@ function parseEvents(value: unknown): Map<string, string> {
       ? ownEntries(value)
       : fail('events', 'must map Segment event names to HubSpot event names', value)
   for (const [name, target] of pairs) {
-    if (typeof name !== 'string' || !name.trim() || typeof target !== 'string' || !target.trim()) {
+    if (typeof name !== 'string' || !name.trim()) fail('events', 'needs a Segment event name for each entry', name)
+    if (typeof target !== 'string' || !target.trim()) {
       fail('events', `maps ${describe(name)} to a HubSpot event id or internal name, which must be a non-empty string`, target)
     }
     const key = eventMatchKey(name)

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util'
+import { INITIAL_STATE, type MappingState } from '../commands'
+import { HubSpotSettingsError, parseSettings, type HubSpotOptions, type HubSpotSettings } from '../settings'
+
+/** Bad command line or settings: exit code 2, and the message says which option. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** HubSpot's own demo portal, so that a preview works before anyone looks up their Hub ID. */
+export const DEFAULT_PORTAL_ID = '62515'
+
+export interface PreviewOptions {
+  /** `undefined` reads standard input. */
+  file: string | undefined
+  json: boolean
+  settings: HubSpotSettings
+  state: MappingState
+}
+
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'preview'; options: PreviewOptions }
+
+// The option that sets each setting, so an error names what the user typed.
+const FLAGS: Readonly<Record<string, string>> = {
+  portalId: '--portal-id',
+  enableEuropeanDataCenter: '--eu',
+  loadFormsSdk: '--forms-sdk',
+  useCustomBehavioralEvents: '--custom-behavioral-events',
+  formatCustomBehavioralEventNames: '--no-format-event-names',
+  flushIdentifyImmediately: '--flush-identify',
+  events: '--event',
+}
+
+export const HELP = `Usage: hubspot-destination preview [file] [options]
+
+Prints the HubSpot commands (window._hsq) that Segment calls become, with the
+same mapping the browser destination runs. Reads Segment events, one JSON
+object a line, from file, or from standard input when file is missing or "-".
+
+Options:
+  --portal-id <digits>          portalId, your Hub ID (default ${DEFAULT_PORTAL_ID})
+  --eu                          enableEuropeanDataCenter
+  --forms-sdk                   loadFormsSdk
+  --custom-behavioral-events    useCustomBehavioralEvents: track becomes
+                                trackCustomBehavioralEvent
+  --no-format-event-names       formatCustomBehavioralEventNames off: send
+                                custom behavioral event names as they are
+  --flush-identify              flushIdentifyImmediately: identify is followed
+                                by trackPageView
+  --event <name>=<hubspot id>   events: send the Segment event <name> as this
+                                HubSpot event (repeatable)
+  --first-page-seen             the first page call is not the page's first
+                                view (by default it sends nothing, because
+                                HubSpot's script records that view itself)
+  --json                        one JSON object a line:
+                                {"line","type","commands","skipped","error"}
+  -h, --help                    this help
+  -v, --version                 the package version
+
+Exit status: 0 when every line was a Segment event; 1 when a line was not
+(not JSON, not an object, no known type), each reported on stderr with its
+line number while the other lines still run; 2 for bad usage or settings.
+
+Examples:
+  hubspot-destination preview examples/events.ndjson
+  hubspot-destination preview events.ndjson --custom-behavioral-events --portal-id 123456
+  echo '{"type":"track","event":"Signed Up"}' | hubspot-destination preview --json
+`
+
+function parseEventMappings(values: readonly string[]): Record<string, string> {
+  const events: Record<string, string> = {}
+  for (const value of values) {
+    const at = value.lastIndexOf('=')
+    if (at < 0) throw new UsageError(`--event ${JSON.stringify(value)}: expected <segment event name>=<hubspot event id> (setting "events")`)
+    const name = value.slice(0, at)
+    // The first mapping for a name wins, as in parseSettings.
+    if (!Object.prototype.hasOwnProperty.call(events, name)) events[name] = value.slice(at + 1)
+  }
+  return events
+}
+
+/** The command line (without `node` and the script) as a command to run; throws `UsageError`. */
+export function parseCommandLine(argv: readonly string[]): CliCommand {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'portal-id': { type: 'string' },
+        eu: { type: 'boolean' },
+        'forms-sdk': { type: 'boolean' },
+        'custom-behavioral-events': { type: 'boolean' },
+        'no-format-event-names': { type: 'boolean' },
+        'flush-identify': { type: 'boolean' },
+        event: { type: 'string', multiple: true },
+        'first-page-seen': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const { values, positionals } = parsed
+  if (values.help) return { kind: 'help' }
+  if (values.version) return { kind: 'version' }
+  const [command, ...files] = positionals
+  if (command === 'help') return { kind: 'help' }
+  if (command === undefined) throw new UsageError('missing command: preview')
+  if (command !== 'preview') throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is preview`)
+  if (files.length > 1) throw new UsageError(`preview reads one file; got ${files.length}: ${files.join(' ')}`)
+
+  const options: HubSpotOptions = {
+    portalId: values['portal-id'] ?? DEFAULT_PORTAL_ID,
+    enableEuropeanDataCenter: values.eu ?? false,
+    loadFormsSdk: values['forms-sdk'] ?? false,
+    useCustomBehavioralEvents: values['custom-behavioral-events'] ?? false,
+    formatCustomBehavioralEventNames: !values['no-format-event-names'],
+    flushIdentifyImmediately: values['flush-identify'] ?? false,
+    events: parseEventMappings(values.event ?? []),
+  }
+  let settings: HubSpotSettings
+  try {
+    settings = parseSettings(options)
+  } catch (error) {
+    if (error instanceof HubSpotSettingsError) {
+      const flag = FLAGS[error.setting]
+      throw new UsageError(flag ? `${flag}: ${error.message}` : error.message)
+    }
+    throw error
+  }
+  const file = files[0] === '-' ? undefined : files[0]
+  return {
+    kind: 'preview',
+    options: {
+      file,
+      json: values.json ?? false,
+      settings,
+      state: values['first-page-seen'] ? { ...INITIAL_STATE, pageSeen: true } : { ...INITIAL_STATE },
+    },
+  }
+}

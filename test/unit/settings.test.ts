@@ -1,0 +1,165 @@
+import { describe, expect, test } from 'vitest'
+import { DEFAULT_OPTIONS, HubSpotSettingsError, parseSettings } from '../../src/settings'
+
+/** The error `parseSettings(options)` throws; fails the test when it throws none. */
+function settingsError(options: unknown): HubSpotSettingsError {
+  try {
+    parseSettings(options)
+  } catch (error) {
+    expect(error).toBeInstanceOf(HubSpotSettingsError)
+    return error as HubSpotSettingsError
+  }
+  throw new Error(`parseSettings accepted ${String(options)}`)
+}
+
+/** Settings errors name the setting first and end with the bad value. */
+function expectSettingsError(options: unknown, setting: string, shownValue: string): void {
+  const error = settingsError(options)
+  expect(error).toBeInstanceOf(Error)
+  expect(error.setting).toBe(setting)
+  expect(error.message.startsWith(`HubSpot setting "${setting}" `)).toBe(true)
+  expect(error.message.endsWith(`got ${shownValue}`)).toBe(true)
+}
+
+describe('defaults', () => {
+  test('only portalId is required; every other option has its documented default', () => {
+    expect(parseSettings({ portalId: '62515' })).toEqual({
+      portalId: '62515',
+      loadFormsSdk: false,
+      enableEuropeanDataCenter: false,
+      flushIdentifyImmediately: false,
+      useCustomBehavioralEvents: false,
+      formatCustomBehavioralEventNames: true,
+      events: new Map(),
+      consentCategories: [],
+      revokeCookiesOnReset: false,
+    })
+  })
+
+  test('the documented defaults of the classic options', () => {
+    expect(DEFAULT_OPTIONS).toMatchObject({
+      loadFormsSdk: false,
+      enableEuropeanDataCenter: false,
+      flushIdentifyImmediately: false,
+      useCustomBehavioralEvents: false,
+      formatCustomBehavioralEventNames: true,
+      events: {},
+    })
+  })
+
+  test('null stands for the default, as Segment settings may send it', () => {
+    expect(parseSettings({ portalId: '62515', loadFormsSdk: null, events: null })).toMatchObject({
+      loadFormsSdk: false,
+      events: new Map(),
+    })
+  })
+
+  test('flags set to true are kept', () => {
+    const flags = {
+      loadFormsSdk: true,
+      enableEuropeanDataCenter: true,
+      flushIdentifyImmediately: true,
+      useCustomBehavioralEvents: true,
+      formatCustomBehavioralEventNames: false,
+    }
+    expect(parseSettings({ portalId: '62515', ...flags })).toMatchObject(flags)
+  })
+})
+
+describe('portalId must be digits', () => {
+  test('a string of ASCII digits is the portal id', () => {
+    expect(parseSettings({ portalId: '62515' }).portalId).toBe('62515')
+  })
+
+  test('a non-negative safe integer becomes its digits', () => {
+    expect(parseSettings({ portalId: 62515 }).portalId).toBe('62515')
+    expect(parseSettings({ portalId: 0 }).portalId).toBe('0')
+  })
+
+  test.each([
+    ['letters', 'abc', '"abc"'],
+    ['markup', '1"><script>', '"1\\"><script>"'],
+    ['whitespace around digits', ' 62515 ', '" 62515 "'],
+    ['non-ASCII digits', '６２５１５', '"６２５１５"'],
+    ['a decimal string', '62515.0', '"62515.0"'],
+    ['an empty string', '', '""'],
+    ['a negative number', -1, '-1'],
+    ['a fraction', 1.5, '1.5'],
+    ['NaN', Number.NaN, 'NaN'],
+    ['Infinity', Number.POSITIVE_INFINITY, 'Infinity'],
+    ['an unsafe integer', 2 ** 53, '9007199254740992'],
+    ['an object', {}, 'an object'],
+    ['an array', [62515], 'an array'],
+    ['a boolean', true, 'true'],
+    ['a missing value', undefined, 'undefined'],
+  ])('%s is rejected with an error naming portalId and the value', (_case, portalId, shown) => {
+    expectSettingsError({ portalId }, 'portalId', shown)
+  })
+
+  test('no settings at all is an error naming portalId', () => {
+    expect(settingsError(undefined).setting).toBe('portalId')
+    expect(settingsError(null).setting).toBe('portalId')
+  })
+})
+
+describe('flags must be booleans', () => {
+  test.each(['loadFormsSdk', 'enableEuropeanDataCenter', 'flushIdentifyImmediately', 'useCustomBehavioralEvents', 'formatCustomBehavioralEventNames'])(
+    '%s: a string "true" is rejected with an error naming the setting and the value',
+    (name) => {
+      expectSettingsError({ portalId: '62515', [name]: 'true' }, name, '"true"')
+    },
+  )
+})
+
+describe('events', () => {
+  test('an object maps Segment event names to HubSpot events, keyed the way names are matched', () => {
+    expect(parseSettings({ portalId: '62515', events: { 'Order Completed': ' 000123 ' } }).events).toEqual(
+      new Map([['order completed', '000123']]),
+    )
+  })
+
+  test("Segment's mixed mapping [{ key, value }] is accepted too", () => {
+    expect(
+      parseSettings({ portalId: '62515', events: [{ key: 'orderCompleted', value: 'pe62515_order_completed' }] }).events,
+    ).toEqual(new Map([['order completed', 'pe62515_order_completed']]))
+  })
+
+  test('the first mapping for a name wins', () => {
+    expect(
+      parseSettings({ portalId: '62515', events: { 'Order Completed': 'first', order_completed: 'second' } }).events,
+    ).toEqual(new Map([['order completed', 'first']]))
+  })
+
+  test('a mapping that is not an object or list is rejected naming events and the value', () => {
+    expectSettingsError({ portalId: '62515', events: 'Order Completed' }, 'events', '"Order Completed"')
+  })
+
+  test('a mapping to an empty or non-string HubSpot event is rejected naming events and the value', () => {
+    expectSettingsError({ portalId: '62515', events: { 'Order Completed': ' ' } }, 'events', '" "')
+    expectSettingsError({ portalId: '62515', events: { 'Order Completed': 5 } }, 'events', '5')
+  })
+
+  test('a mapping without a Segment event name is rejected naming events', () => {
+    expect(settingsError({ portalId: '62515', events: [{ key: '', value: 'x' }] }).setting).toBe('events')
+  })
+})
+
+describe('consentCategories', () => {
+  test('a list of category names is kept, trimmed', () => {
+    expect(parseSettings({ portalId: '62515', consentCategories: [' Advertising', 'Analytics'] }).consentCategories).toEqual([
+      'Advertising',
+      'Analytics',
+    ])
+  })
+
+  test('anything but a list of names is rejected naming consentCategories and the value', () => {
+    expectSettingsError({ portalId: '62515', consentCategories: 'Advertising' }, 'consentCategories', '"Advertising"')
+    expectSettingsError({ portalId: '62515', consentCategories: [''] }, 'consentCategories', 'an array')
+  })
+})
+
+test('parsing does not mutate the options', () => {
+  const options = Object.freeze({ portalId: '62515', events: Object.freeze({ 'Order Completed': '000123' }) })
+  expect(parseSettings(options).events).toEqual(new Map([['order completed', '000123']]))
+  expect(options).toEqual({ portalId: '62515', events: { 'Order Completed': '000123' } })
+})
