@@ -1,19 +1,53 @@
 import { readFileSync } from 'node:fs'
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
-export default defineConfig({
-  // Classic and plugin are entries of their own so that bundlers can drop the one a site doesn't import.
-  entry: { index: 'src/index.ts', normalize: 'src/normalize.ts', classic: 'src/classic.ts', plugin: 'src/plugin.ts' },
-  format: ['esm', 'cjs'],
+const define = {
+  __VERSION__: JSON.stringify(version),
+  // @segment/analytics.js-integration (bundled, see noExternal) reads Node's `global` (in @segment/fmt);
+  // browsers and bundlers such as Vite and esbuild have no `global`, so the classic integration threw a ReferenceError.
+  global: 'globalThis',
+}
+
+// Files the browser bundles write into dist/. tsup runs the configs below in parallel, so the
+// library's clean must leave them alone or it could delete them after they are written.
+const BUNDLE_FILES = ['!hubspot.iife.js', '!hubspot.iife.js.map', '!hubspot.dynamic.js', '!next-integrations/**']
+
+/** A self-contained, minified browser script: everything bundled, nothing imported at run time. */
+const browserScript = (entry: Record<string, string>, options: Options = {}): Options => ({
+  entry,
+  format: ['iife'],
   platform: 'browser',
   target: 'es2020',
-  dts: true,
-  clean: true,
-  splitting: true,
-  sourcemap: true,
-  // Bundled so that its `window`-reading module runs only when the classic integration is first used.
-  noExternal: ['@segment/analytics.js-integration'],
-  define: { __VERSION__: JSON.stringify(version) },
+  minify: true,
+  clean: false,
+  dts: false,
+  splitting: false,
+  noExternal: [/.*/],
+  outExtension: () => ({ js: '.js' }),
+  define,
+  ...options,
 })
+
+export default defineConfig([
+  {
+    // Classic and plugin are entries of their own so that bundlers can drop the one a site doesn't import.
+    entry: { index: 'src/index.ts', normalize: 'src/normalize.ts', classic: 'src/classic.ts', plugin: 'src/plugin.ts' },
+    format: ['esm', 'cjs'],
+    platform: 'browser',
+    target: 'es2020',
+    dts: true,
+    clean: BUNDLE_FILES,
+    splitting: true,
+    sourcemap: true,
+    // Bundled so that its `window`-reading module runs only when the classic integration is first used.
+    noExternal: ['@segment/analytics.js-integration'],
+    define,
+  },
+  // dist/hubspot.iife.js: `<script>` build exposing window.HubSpotDestination = { hubspot, HubSpot }.
+  browserScript({ 'hubspot.iife': 'src/bundles/iife.ts' }, { sourcemap: true }),
+  // dist/hubspot.dynamic.js: gzipped by scripts/build-cdn.mjs into the self-hosted CDN layout
+  // (dist/next-integrations/integrations/hubspot/<version>/hubspot.dynamic.js.gz).
+  browserScript({ 'hubspot.dynamic': 'src/bundles/dynamic.ts' }),
+])

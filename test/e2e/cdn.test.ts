@@ -1,0 +1,112 @@
+// The self-hosted CDN path: the page has analytics-next only (no import of this package), `cdnURL`
+// points at the local server, which answers the settings request and serves
+// dist/next-integrations/integrations/hubspot/<version>/hubspot.dynamic.js.gz gzip-encoded.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  PACKAGE_VERSION,
+  PORTAL_ID,
+  destinationWarnings,
+  hubSpotLoaded,
+  received,
+  startHarness,
+  type Harness,
+  type PageGlobals,
+} from './harness'
+
+let harness: Harness
+
+beforeAll(async () => {
+  harness = await startHarness()
+  // Shaped like Segment's settings for a source with HubSpot in device mode.
+  harness.cdnSettings.set('cdn-versioned', {
+    integrations: {
+      'Segment.io': { apiKey: 'cdn-versioned' },
+      HubSpot: {
+        portalId: PORTAL_ID,
+        loadFormsSdk: false,
+        useCustomBehavioralEvents: false,
+        events: [{ key: 'Trial Started', value: '000004242' }],
+        type: 'browser',
+        bundlingStatus: 'bundled',
+        versionSettings: { version: PACKAGE_VERSION, componentTypes: ['browser'] },
+      },
+    },
+  })
+  harness.cdnSettings.set('cdn-latest', {
+    integrations: {
+      'Segment.io': { apiKey: 'cdn-latest' },
+      HubSpot: { portalId: PORTAL_ID, type: 'browser' },
+    },
+  })
+})
+afterEach(async () => {
+  await harness.closePages()
+})
+afterAll(async () => {
+  await harness?.close()
+})
+
+describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
+  it.each([
+    ['cdn-versioned', PACKAGE_VERSION, '000004242'],
+    ['cdn-latest', 'latest', 'Trial Started'],
+  ])('with write key %s, loads the destination from next-integrations/integrations/hubspot/%s/', async (writeKey, folder, eventId) => {
+    const opened = await harness.open('analytics-only')
+    const servedBefore = harness.served.length
+    const globals = await opened.page.evaluate(
+      async ({ writeKey, cdnURL }) => {
+        const w = window as unknown as PageGlobals
+        const before = { loader: 'hubspotLoader' in window, integration: 'hubspotIntegration' in window }
+        const [analytics] = await w.e2e.AnalyticsBrowser.load({ writeKey, cdnURL }, { integrations: { 'Segment.io': false } })
+        w.e2e.analytics = analytics
+        await analytics.page()
+        await new Promise<void>((resolve) => void analytics.ready(() => resolve()))
+        return {
+          before,
+          deps: w.hubspotDeps,
+          integrationName: (w.hubspotIntegration as { prototype?: { name?: string } } | undefined)?.prototype?.name,
+          plugins: analytics.queue.plugins.filter((p) => p.type === 'destination').map((p) => p.name),
+        }
+      },
+      { writeKey, cdnURL: harness.url },
+    )
+    expect(globals).toEqual({
+      before: { loader: false, integration: false },
+      deps: [],
+      integrationName: 'HubSpot',
+      plugins: ['HubSpot'],
+    })
+    expect(harness.served.slice(servedBefore)).toEqual([
+      `/v1/projects/${writeKey}/settings`,
+      `/next-integrations/integrations/hubspot/${folder}/hubspot.dynamic.js.gz`,
+    ])
+
+    await hubSpotLoaded(opened.page)
+    await opened.page.evaluate(async () => {
+      const analytics = (window as unknown as PageGlobals).e2e.analytics!
+      history.pushState({}, '', '/app/analytics-only/trial?source=ad')
+      await analytics.page()
+      await analytics.identify({ email: 'ada@example.com' })
+      await analytics.track('Trial Started', { days: 14 })
+    })
+    await opened.page.waitForFunction(() => ((window as unknown as PageGlobals).__hubspot?.commands.length ?? 0) >= 4)
+
+    const hubspot = await received(opened.page)
+    expect(hubspot.loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
+    expect(hubspot.commands).toEqual([
+      ['setPath', '/app/analytics-only/trial?source=ad'],
+      ['trackPageView'],
+      ['identify', { email: 'ada@example.com' }],
+      ['trackEvent', { id: eventId, days: 14 }],
+    ])
+    expect(hubspot.hits).toEqual([
+      { type: 'pageView', path: '/app/analytics-only/', initial: true },
+      { type: 'pageView', path: '/app/analytics-only/trial?source=ad' },
+      { type: 'event', id: eventId, properties: { id: eventId, days: 14 }, identity: { email: 'ada@example.com' } },
+    ])
+    expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
+    expect(opened.pageErrors).toEqual([])
+    expect(opened.otherRequests).toEqual([])
+    expect(destinationWarnings(opened)).toEqual([])
+  })
+})

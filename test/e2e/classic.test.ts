@@ -1,0 +1,82 @@
+// The classic integration through analytics-next's `classicIntegrations`, settings from `cdnSettings`
+// (as Segment's CDN would send them), in Chromium with HubSpot's stand-in.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { PORTAL_ID, destinationWarnings, hubSpotLoaded, received, startHarness, type Harness, type PageGlobals } from './harness'
+
+let harness: Harness
+
+beforeAll(async () => {
+  harness = await startHarness()
+})
+afterEach(async () => {
+  await harness.closePages()
+})
+afterAll(async () => {
+  await harness?.close()
+})
+
+describe('classicIntegrations: [HubSpot] with settings from cdnSettings', () => {
+  it('sends page, identify (flushed at once) and a mapped trackEvent, in order', async () => {
+    const opened = await harness.open('npm')
+    await opened.page.evaluate(async (portalId) => {
+      const { e2e } = window as unknown as PageGlobals
+      const [analytics] = await e2e.AnalyticsBrowser.load(
+        {
+          writeKey: 'e2e-classic',
+          classicIntegrations: [e2e.HubSpot as never],
+          cdnSettings: {
+            integrations: {
+              'Segment.io': { apiKey: 'e2e-classic' },
+              HubSpot: {
+                portalId,
+                flushIdentifyImmediately: true,
+                // Segment's settings give mappings as a list of { key, value }.
+                events: [{ key: 'Signed Up', value: '000009876' }],
+              },
+            },
+          },
+        },
+        { integrations: { 'Segment.io': false } },
+      )
+      e2e.analytics = analytics
+      await analytics.page()
+      // analytics-next buffers a classic destination's identify/track until it is ready.
+      await new Promise<void>((resolve) => void analytics.ready(() => resolve()))
+    }, PORTAL_ID)
+    await hubSpotLoaded(opened.page)
+    await opened.page.evaluate(async () => {
+      const analytics = (window as unknown as PageGlobals).e2e.analytics!
+      history.pushState({}, '', '/app/npm/docs?topic=setup')
+      await analytics.page()
+      await analytics.identify('user-2', { email: 'ada@example.com', company: { name: 'Analytical Engines' } })
+      await analytics.track('Signed Up', { plan: 'pro' })
+    })
+    await opened.page.waitForFunction(() => ((window as unknown as PageGlobals).__hubspot?.commands.length ?? 0) >= 5)
+
+    const hubspot = await received(opened.page)
+    expect(hubspot.loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
+    expect(hubspot.commands).toEqual([
+      ['setPath', '/app/npm/docs?topic=setup'],
+      ['trackPageView'],
+      ['identify', { email: 'ada@example.com', id: 'user-2', company: 'Analytical Engines' }],
+      ['trackPageView'],
+      ['trackEvent', { id: '000009876', plan: 'pro' }],
+    ])
+    expect(hubspot.hits).toEqual([
+      { type: 'pageView', path: '/app/npm/', initial: true },
+      { type: 'pageView', path: '/app/npm/docs?topic=setup' },
+      {
+        type: 'pageView',
+        path: '/app/npm/docs?topic=setup',
+        identity: { email: 'ada@example.com', id: 'user-2', company: 'Analytical Engines' },
+      },
+      { type: 'event', id: '000009876', properties: { id: '000009876', plan: 'pro' } },
+    ])
+    // One tracking script, however analytics-next initialises the integration.
+    expect(await opened.page.locator('script#hs-script-loader').count()).toBe(1)
+    expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
+    expect(opened.pageErrors).toEqual([])
+    expect(opened.otherRequests).toEqual([])
+    expect(destinationWarnings(opened)).toEqual([])
+  })
+})

@@ -1,0 +1,227 @@
+// What the browser tests share: one local server (pages, analytics-next, this package's dist,
+// a stand-in for Segment's settings endpoint), Debian's Chromium, and readers for what
+// HubSpot's stand-in received.
+//
+// How analytics-next gets into the page, per page kind (see PAGE_KINDS):
+// - 'npm': test/e2e/pages/npm.js bundled by esbuild (in memory, at start) from the real
+//   @segment/analytics-next package and this package's built dist/index.js, as a site's bundler
+//   would. Bundling inlines analytics-next's lazy chunks, so nothing is fetched from Segment's CDN.
+// - 'umd': script tags, as a site without a bundler: analytics-next's browser build
+//   (dist/umd/index.js, which exposes window.AnalyticsNext) and dist/hubspot.iife.js
+//   (window.HubSpotDestination). Only used with `plugins`: the UMD build fetches lazy chunks
+//   (e.g. for classic destinations) from https://cdn.segment.com/analytics-next/bundles/ unless
+//   its script URL looks like Segment's CDN, and nothing may leave the machine.
+// - 'analytics-only': analytics-next bundled alone; the HubSpot destination has to come from the
+//   self-hosted CDN layout (dist/next-integrations/...).
+import { existsSync, readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium, routeHubSpot, type StandInOptions } from '../support/browser'
+import { startServer, type LocalServer } from '../support/server'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const PORTAL_ID = '62515'
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version
+
+export const PAGE_KINDS = ['npm', 'umd', 'analytics-only'] as const
+export type PageKind = (typeof PAGE_KINDS)[number]
+
+const BUNDLED_PAGES = ['npm', 'analytics-only'] as const
+
+/** What the page scripts put on `window.e2e` (the package's parts are absent on 'analytics-only'). */
+export interface PageGlobals {
+  e2e: {
+    AnalyticsBrowser: typeof import('@segment/analytics-next').AnalyticsBrowser
+    hubspot: typeof import('../../src/plugin').hubspot
+    HubSpot: typeof import('../../src/classic').HubSpot
+    /** The Analytics instance a test loaded. */
+    analytics?: import('@segment/analytics-next').Analytics
+  }
+  __hubspot?: StandInRecord
+  /** What reached `window.onerror` or went unhandled. */
+  __errors: string[]
+  _hsq?: unknown
+  hubspotDeps?: unknown
+  hubspotIntegration?: unknown
+}
+
+export interface StandInRecord {
+  commands: unknown[]
+  hits: Array<Record<string, unknown>>
+  loads: Array<{ host: string; portalId: string }>
+  forms?: unknown[]
+  formsHost?: string
+  loaded?: boolean
+}
+
+const GLUE_FOR_UMD = `window.e2e = {
+  AnalyticsBrowser: window.AnalyticsNext.AnalyticsBrowser,
+  hubspot: window.HubSpotDestination.hubspot,
+  HubSpot: window.HubSpotDestination.HubSpot,
+}`
+
+function html(kind: PageKind): string {
+  const scripts =
+    kind === 'umd'
+      ? `<script src="/analytics-next/index.js"></script>\n<script src="/dist/hubspot.iife.js"></script>\n<script>${GLUE_FOR_UMD}</script>`
+      : `<script src="/assets/${kind}.js"></script>`
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>hubspot-destination e2e (${kind})</title></head>
+<body>
+<main><h1>${kind}</h1><div id="form"></div></main>
+${scripts}
+</body>
+</html>`
+}
+
+async function bundlePages(): Promise<Map<string, string>> {
+  const result = await build({
+    entryPoints: Object.fromEntries(BUNDLED_PAGES.map((name) => [name, `${ROOT}test/e2e/pages/${name}.js`])),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    outdir: '/virtual',
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  })
+  return new Map(result.outputFiles.map((file) => [file.path.replace(/^.*\//, ''), file.text]))
+}
+
+export interface Harness {
+  url: string
+  browser: Browser
+  /** Paths the local server was asked for, in order. */
+  served: string[]
+  /** Answers for `/v1/projects/<writeKey>/settings`, as Segment's CDN would give them. */
+  cdnSettings: Map<string, unknown>
+  open(kind: PageKind, standIn?: StandInOptions): Promise<TestPage>
+  /** Closes the pages opened since the last call. */
+  closePages(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface TestPage {
+  page: Page
+  /** HubSpot URLs the page asked for (answered by the stand-ins, or aborted). */
+  hubspotRequests: string[]
+  /** Requests that would have left the machine other than HubSpot's (aborted). */
+  otherRequests: string[]
+  console: Array<{ type: string; text: string }>
+  pageErrors: string[]
+}
+
+function send(res: ServerResponse, type: string, body: string, status = 200): true {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
+  return true
+}
+
+export async function startHarness(): Promise<Harness> {
+  for (const file of ['dist/index.js', 'dist/hubspot.iife.js', `dist/next-integrations/integrations/hubspot/latest/hubspot.dynamic.js.gz`]) {
+    if (!existsSync(`${ROOT}${file}`)) throw new Error(`${file} is missing: run \`npm run build\` before \`npm run test:e2e\``)
+  }
+  const assets = await bundlePages()
+  const served: string[] = []
+  const cdnSettings = new Map<string, unknown>()
+  const handlers = [
+    (req: IncomingMessage) => {
+      served.push(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+      return false
+    },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const app = /^\/app\/([a-z-]+)\//.exec(pathname)
+      if (app && (PAGE_KINDS as readonly string[]).includes(app[1]!)) return send(res, 'text/html; charset=utf-8', html(app[1] as PageKind))
+      const asset = /^\/assets\/([a-z-]+\.js)$/.exec(pathname)
+      if (asset && assets.has(asset[1]!)) return send(res, 'text/javascript; charset=utf-8', assets.get(asset[1]!)!)
+      const settings = /^\/v1\/projects\/([^/]+)\/settings$/.exec(pathname)
+      if (settings) {
+        const answer = cdnSettings.get(decodeURIComponent(settings[1]!))
+        return answer === undefined
+          ? send(res, 'text/plain', 'no such write key', 404)
+          : send(res, 'application/json', JSON.stringify(answer))
+      }
+      return false
+    },
+  ]
+  const server: LocalServer = await startServer({
+    handlers,
+    roots: {
+      '/analytics-next/': `${ROOT}node_modules/@segment/analytics-next/dist/umd`,
+      '/next-integrations/': `${ROOT}dist/next-integrations`,
+      '/dist/': `${ROOT}dist`,
+    },
+  })
+  const browser = await launchChromium()
+  let contexts: BrowserContext[] = []
+
+  return {
+    url: server.url,
+    browser,
+    served,
+    cdnSettings,
+    async open(kind, standIn = {}) {
+      const context = await browser.newContext()
+      contexts.push(context)
+      const page = await context.newPage()
+      const opened: TestPage = { page, hubspotRequests: [], otherRequests: [], console: [], pageErrors: [] }
+      page.on('console', (message) => opened.console.push({ type: message.type(), text: message.text() }))
+      page.on('pageerror', (error) => opened.pageErrors.push(error.message))
+      page.on('request', (request) => {
+        const url = request.url()
+        if (!url.startsWith(server.url) && !/^https:\/\/js(-eu1)?\.(hs-scripts\.com|hsforms\.net)\//.test(url)) {
+          opened.otherRequests.push(url)
+        }
+      })
+      await page.addInitScript(() => {
+        const w = window as unknown as PageGlobals
+        w.__errors = []
+        window.onerror = (message) => {
+          w.__errors.push(`onerror: ${String(message)}`)
+        }
+        window.addEventListener('unhandledrejection', (event) => w.__errors.push(`unhandledrejection: ${String(event.reason)}`))
+      })
+      opened.hubspotRequests = await routeHubSpot(page, standIn)
+      await page.goto(`${server.url}/app/${kind}/`)
+      await page.waitForFunction(() => (window as unknown as Partial<PageGlobals>).e2e !== undefined)
+      return opened
+    },
+    async closePages() {
+      const closing = contexts
+      contexts = []
+      await Promise.all(closing.map((context) => context.close()))
+    },
+    async close() {
+      await Promise.all(contexts.map((context) => context.close()))
+      await browser.close()
+      await server.close()
+    },
+  }
+}
+
+/** What HubSpot's stand-in received, with the hit timestamps left out. */
+export async function received(page: Page): Promise<Omit<StandInRecord, 'hits'> & { hits: Array<Record<string, unknown>> }> {
+  return page.evaluate(() => {
+    const record = (window as unknown as PageGlobals).__hubspot
+    if (!record) return { commands: [], hits: [], loads: [] }
+    const hits = record.hits.map((hit) => {
+      const { at: _at, ...rest } = hit
+      return rest
+    })
+    return { ...record, hits }
+  })
+}
+
+/** Waits until HubSpot's stand-in has taken over `_hsq`. */
+export async function hubSpotLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as PageGlobals).__hubspot?.loaded === true)
+}
+
+/** Warnings the destination wrote to the console. */
+export function destinationWarnings(opened: TestPage): string[] {
+  return opened.console.filter((m) => m.type === 'warning' && m.text.startsWith('[hubspot-destination]')).map((m) => m.text)
+}

@@ -1,0 +1,269 @@
+// The analytics-next destination plugin, driven by the real @segment/analytics-next in jsdom.
+// jsdom never fetches HubSpot's script, so `window._hsq` stays the plain array and holds exactly
+// what the plugin pushed, in order.
+import { AnalyticsBrowser, type Analytics, type Context, type Plugin } from '@segment/analytics-next'
+import { Identify, Page, Track } from '@segment/facade'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { HubSpot } from '../../src/classic'
+import { hubspot } from '../../src/plugin'
+import { MAX_HELD_COMMANDS } from '../../src/queue'
+import { HubSpotSettingsError, type HubSpotOptions } from '../../src/settings'
+import type { SegmentEvent } from '../../src/types'
+
+type HubSpotGlobals = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
+const page = window as HubSpotGlobals
+
+/** No settings request to Segment's CDN and no Segment API: the plugin is the only destination. */
+async function loadAnalytics(plugins: Plugin[]): Promise<Analytics> {
+  const [analytics] = await AnalyticsBrowser.load(
+    { writeKey: 'test', cdnSettings: { integrations: { 'Segment.io': { apiKey: 'test' } } }, plugins },
+    { integrations: { 'Segment.io': false } },
+  )
+  return analytics
+}
+
+const held = (): unknown[] => {
+  expect(Array.isArray(page._hsq)).toBe(true)
+  return page._hsq as unknown[]
+}
+
+const trackingScripts = (): HTMLScriptElement[] =>
+  Array.from(document.querySelectorAll<HTMLScriptElement>('script')).filter((s) => /hs-scripts\.com/.test(s.src))
+
+/** A destination that records the events analytics-next hands to destinations. */
+function recorder(): Plugin & { events: SegmentEvent[] } {
+  const events: SegmentEvent[] = []
+  const record = (ctx: Context): Context => {
+    events.push(JSON.parse(JSON.stringify(ctx.event)) as SegmentEvent)
+    return ctx
+  }
+  return {
+    name: 'Recorder',
+    type: 'destination',
+    version: '1.0.0',
+    isLoaded: () => true,
+    load: () => Promise.resolve(),
+    page: record,
+    identify: record,
+    track: record,
+    events,
+  }
+}
+
+/** The classic integration fed the same events, as analytics.js feeds it (facades, `invoke`). */
+function classicCommands(options: HubSpotOptions, events: SegmentEvent[]): unknown[] {
+  page._hsq = []
+  const integration = new HubSpot(options) as unknown as {
+    initialize(): void
+    invoke(method: string, facade: unknown): void
+    _ready?: boolean
+  }
+  integration.initialize()
+  expect(integration._ready).toBe(true)
+  for (const event of events) {
+    const Facade = event.type === 'page' ? Page : event.type === 'identify' ? Identify : Track
+    integration.invoke(String(event.type), new Facade(event as Record<string, unknown>, { traverse: true }))
+  }
+  return held()
+}
+
+beforeEach(() => {
+  // The destination explains what it did not send with console.debug; keep the test output quiet.
+  vi.spyOn(console, 'debug').mockImplementation(() => {})
+  delete page._hsq
+  delete page._hsp
+  delete page.hbspt
+  document.head.innerHTML = ''
+  document.body.innerHTML = ''
+  localStorage.clear()
+  for (const cookie of document.cookie.split(';')) {
+    const name = cookie.split('=')[0]?.trim()
+    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
+  }
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('hubspot() as an analytics-next plugin', () => {
+  it("is a destination named 'HubSpot' that analytics-next loads from `plugins`", async () => {
+    const plugin = hubspot({ portalId: '62515' })
+    expect(plugin.type).toBe('destination')
+    expect(plugin.name).toBe('HubSpot')
+    const analytics = await loadAnalytics([plugin])
+    expect(analytics.queue.plugins.filter((p) => p.name === 'HubSpot')).toEqual([plugin])
+    expect(plugin.isLoaded()).toBe(true)
+    expect(trackingScripts().map((s) => [s.id, s.src, s.async])).toEqual([
+      ['hs-script-loader', 'https://js.hs-scripts.com/62515.js', true],
+    ])
+    expect(held()).toEqual([])
+  })
+
+  it('loads through analytics.register() as well', async () => {
+    const analytics = await loadAnalytics([])
+    expect(trackingScripts()).toEqual([])
+    const plugin = hubspot({ portalId: 62515, enableEuropeanDataCenter: true })
+    await analytics.register(plugin)
+    expect(analytics.queue.plugins.filter((p) => p.name === 'HubSpot')).toEqual([plugin])
+    expect(trackingScripts().map((s) => s.src)).toEqual(['https://js-eu1.hs-scripts.com/62515.js'])
+    await analytics.track('Signed Up')
+    expect(held()).toEqual([['trackEvent', { id: 'Signed Up' }]])
+  })
+
+  it('pushes nothing for the first page (HubSpot records it), then setPath with the query and trackPageView', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
+    await analytics.page()
+    expect(held()).toEqual([])
+    await analytics.page('Docs', 'Pricing', { path: '/pricing', search: '?plan=pro&seats=3' })
+    expect(held()).toEqual([['setPath', '/pricing?plan=pro&seats=3'], ['trackPageView']])
+    await analytics.page({ path: '/about', search: '' })
+    expect(held().slice(2)).toEqual([['setPath', '/about'], ['trackPageView']])
+  })
+
+  it('pushes identify with email, id and the normalised traits', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
+    await analytics.identify('user-1', {
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      subscription: { tier: 'pro' },
+      createdAt: '2024-03-01',
+    })
+    expect(held()).toEqual([
+      [
+        'identify',
+        {
+          email: 'ada@example.com',
+          id: 'user-1',
+          firstname: 'Ada',
+          lastname: 'Lovelace',
+          subscription_tier: 'pro',
+          createdat: Date.UTC(2024, 2, 1),
+        },
+      ],
+    ])
+  })
+
+  it('pushes nothing for an identify without an email', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
+    await analytics.identify('user-1', { name: 'Ada Lovelace' })
+    expect(held()).toEqual([])
+  })
+
+  it('follows identify with trackPageView when flushIdentifyImmediately is on', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515', flushIdentifyImmediately: true })])
+    await analytics.identify({ email: 'ada@example.com' })
+    expect(held()).toEqual([['identify', { email: 'ada@example.com' }], ['trackPageView']])
+  })
+
+  it('pushes a legacy trackEvent: mapped id, revenue as value, properties.id as _id', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515', events: { 'Order Completed': '000001234' } })])
+    await analytics.track('Order Completed', { id: 'o-9', revenue: 42.5, 'Coupon Code': 'SPRING' })
+    await analytics.track('Video Played', { title: ' Intro ' })
+    expect(held()).toEqual([
+      ['trackEvent', { id: '000001234', value: 42.5, _id: 'o-9', coupon_code: 'SPRING' }],
+      ['trackEvent', { id: 'Video Played', title: 'Intro' }],
+    ])
+  })
+
+  it('pushes trackCustomBehavioralEvent with the pe<portalId>_ name when custom behavioral events are on', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515', useCustomBehavioralEvents: true })])
+    await analytics.track('Plan Upgraded.Yearly', { plan: 'pro', seats: 3 })
+    expect(held()).toEqual([
+      ['trackCustomBehavioralEvent', { name: 'pe62515_plan_upgraded_yearly', properties: { plan: 'pro', seats: 3 } }],
+    ])
+  })
+
+  it('identifies the contact from context.traits before the event', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
+    await analytics.track('Signed Up', { plan: 'pro' }, { context: { traits: { email: 'ada@example.com', firstName: 'Ada' } } })
+    expect(held()).toEqual([
+      ['identify', { email: 'ada@example.com', firstname: 'Ada' }],
+      ['trackEvent', { id: 'Signed Up', plan: 'pro' }],
+    ])
+  })
+
+  it('sends exactly the commands the classic integration sends for the same events', async () => {
+    const options: HubSpotOptions = { portalId: '62515', events: { 'Order Completed': '000001234' } }
+    const recording = recorder()
+    const analytics = await loadAnalytics([hubspot(options), recording])
+    await analytics.page()
+    await analytics.page('Docs', { path: '/docs/start', search: '?ref=nav' })
+    await analytics.identify('user-7', { email: 'grace@example.com', title: 'Rear Admiral', address: { city: 'Arlington' } })
+    await analytics.track('Order Completed', { revenue: 99, products: ['a', 'b'] })
+    await analytics.track('Newsletter Subscribed')
+    const expected = [
+      ['setPath', '/docs/start?ref=nav'],
+      ['trackPageView'],
+      ['identify', { email: 'grace@example.com', id: 'user-7', jobtitle: 'Rear Admiral', city: 'Arlington' }],
+      ['trackEvent', { id: '000001234', value: 99, products: 'a;b' }],
+      ['trackEvent', { id: 'Newsletter Subscribed' }],
+    ]
+    expect(held()).toEqual(expected)
+    expect(recording.events.map((e) => e.type)).toEqual(['page', 'page', 'identify', 'track', 'track'])
+    expect(classicCommands(options, recording.events)).toEqual(expected)
+  })
+
+  it('pushes each command before `await analytics.track()` resolves: no buffering while the script loads', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
+    const started = Date.now()
+    for (const n of [1, 2, 3]) {
+      await analytics.track(`Step ${n}`)
+      expect(held()).toHaveLength(n)
+      expect(held()[n - 1]).toEqual(['trackEvent', { id: `Step ${n}` }])
+    }
+    // analytics-next's classic path would hold these behind a random delay of up to 5 s.
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+})
+
+describe('hubspot() settings', () => {
+  it.each([
+    [{ portalId: 'abc' }, 'portalId', /"abc"/],
+    [{ portalId: ' 62515' }, 'portalId', /" 62515"/],
+    [{}, 'portalId', /undefined/],
+    [{ portalId: '62515', loadFormsSdk: 'yes' }, 'loadFormsSdk', /"yes"/],
+    [{ portalId: '62515', events: { 'Signed Up': '' } }, 'events', /Signed Up/],
+  ])('throws a HubSpotSettingsError naming the setting for %o', (options, setting, detail) => {
+    let error: unknown
+    try {
+      hubspot(options as HubSpotOptions)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(HubSpotSettingsError)
+    expect((error as HubSpotSettingsError).setting).toBe(setting)
+    expect((error as Error).message).toContain(`"${setting}"`)
+    expect((error as Error).message).toMatch(detail)
+    expect(trackingScripts()).toEqual([])
+  })
+})
+
+describe('when HubSpot’s script fails to load', () => {
+  it('warns once that the script did not load and keeps _hsq bounded, newest commands kept', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
+    const [script] = trackingScripts()
+    expect(script).toBeDefined()
+    // The page's own command, queued before ours: never dropped.
+    held().unshift(['doNotTrack'])
+    script!.dispatchEvent(new Event('error'))
+    script!.dispatchEvent(new Event('error'))
+    await analytics.track('Before Blocked Warning Check')
+    const notLoaded = warn.mock.calls.filter(([message]) => /HubSpot's script did not load/.test(String(message)))
+    expect(notLoaded).toHaveLength(1)
+    expect(String(notLoaded[0]![0])).toContain('https://js.hs-scripts.com/62515.js')
+
+    const total = MAX_HELD_COMMANDS + 200
+    await Promise.all(Array.from({ length: total }, (_, n) => analytics.track(`Event ${n}`)))
+    const queue = held()
+    expect(queue.length).toBeLessThanOrEqual(MAX_HELD_COMMANDS)
+    expect(queue[0]).toEqual(['doNotTrack'])
+    expect(queue[queue.length - 1]).toEqual(['trackEvent', { id: `Event ${total - 1}` }])
+    expect(warn.mock.calls.filter(([message]) => /did not load/.test(String(message)))).toHaveLength(1)
+    // One warning per problem, never one per event: the failed script, and at most one about dropping.
+    expect(warn.mock.calls.length).toBeLessThanOrEqual(2)
+    expect(warn.mock.calls.every(([message]) => String(message).startsWith('[hubspot-destination] '))).toBe(true)
+  })
+})
