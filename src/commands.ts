@@ -1,6 +1,7 @@
 import { grantsConsent } from './consent'
 import { customBehavioralEventName, mappedEvent } from './event-names'
 import { field } from './flatten'
+import { hasOwn } from './keys'
 import { normalizeProperties, normalizeTraits } from './normalize'
 import type { HubSpotSettings } from './settings'
 import type { HubSpotCommand, HubSpotProperties, SegmentEvent } from './types'
@@ -38,13 +39,14 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean): HubSpotCommand | undefined {
-  const { email: traitEmail, ...contact } = normalizeTraits(traits)
-  const id = asUserId(userId)
-  const email = asEmail(traitEmail) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
+  // A fresh object of our own: filled in place rather than copied.
+  const contact = normalizeTraits(traits)
+  const id = asUserId(userId) ?? contact.id
+  const email = asEmail(contact.email) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
+  contact.email = email
   if (id !== undefined) contact.id = id
-  const { id: contactId, ...rest } = contact
-  return ['identify', { email, ...(contactId === undefined ? {} : { id: contactId }), ...rest }]
+  return ['identify', contact]
 }
 
 function pageCommands(event: SegmentEvent): HubSpotCommand[] {
@@ -59,11 +61,15 @@ function pageCommands(event: SegmentEvent): HubSpotCommand[] {
 
 /** The legacy custom event: `{ id, value?, ...properties }`, with `properties.id` moved to `_id`. */
 function trackEventPayload(id: string, properties: unknown): HubSpotProperties & { id: string; value?: number } {
-  const { id: ownId, value, revenue, ...rest } = normalizeProperties(properties)
+  // A fresh object of our own: adjusted in place rather than copied.
+  const payload = normalizeProperties(properties)
+  const { id: ownId, value, revenue } = payload
   const amount = isFiniteNumber(value) ? value : isFiniteNumber(revenue) ? revenue : undefined
-  if (revenue !== undefined && amount !== revenue) rest.revenue = revenue
-  if (ownId !== undefined && !('_id' in rest)) rest._id = ownId
-  return { id, ...(amount === undefined ? {} : { value: amount }), ...rest }
+  if (ownId !== undefined && !hasOwn(payload, '_id')) payload._id = ownId
+  if (amount === undefined) delete payload.value
+  else payload.value = amount
+  if (revenue !== undefined && amount === revenue && value !== revenue) delete payload.revenue
+  return Object.assign(payload, { id })
 }
 
 function trackCommands(event: SegmentEvent, settings: HubSpotSettings): HubSpotCommand[] | string {

@@ -5,6 +5,7 @@ import { field, isRecord } from './flatten'
  * `context.consent.categoryPreferences`. No required category: always granted.
  */
 export function grantsConsent(event: unknown, categories: readonly string[]): boolean {
+  if (categories.length === 0) return true
   const preferences = field(field(field(event, 'context'), 'consent'), 'categoryPreferences')
-  return categories.every((category) => isRecord(preferences) && field(preferences, category) === true)
+  return isRecord(preferences) && categories.every((category) => field(preferences, category) === true)
 }

@@ -1,4 +1,4 @@
-import { collectObject, collectValue, isRecord, ownEntries, put, type Collected } from './flatten'
+import { collectObject, collectValue, collected, isRecord, ownKeys, put, type Collected } from './flatten'
 import { hasOwn, isForbiddenKey, normalizeKey } from './keys'
 
 // Segment trait names, once normalised → HubSpot contact property (`firstName` normalises to `firstname` by itself).
@@ -28,28 +28,33 @@ const ADDRESS_PARTS: Readonly<Record<string, string>> = {
 const COMPANY_PARTS: Readonly<Record<string, string>> = { name: 'company' }
 
 /** Fills `firstname` and `lastname` from `name` where they are missing. */
-function splitName(out: Collected): void {
-  const name = out.get('name')?.value
+function splitName(into: Collected): void {
+  const { name, firstname, lastname } = into.out
   if (typeof name !== 'string' || name === '') return
   const [first, ...rest] = name.split(/\s+/)
-  if (!out.has('firstname') && first) put(out, 'firstname', first, false)
-  if (!out.has('lastname') && rest.length > 0) put(out, 'lastname', rest.join(' '), false)
+  if (firstname === undefined && first) put(into, 'firstname', first, false)
+  if (lastname === undefined && rest.length > 0) put(into, 'lastname', rest.join(' '), false)
 }
 
 /** Segment traits as HubSpot contact properties, with the contact aliases applied. */
 export function contactEntries(traits: unknown): Collected {
-  const out: Collected = new Map()
-  if (!isRecord(traits)) return out
-  const ancestors = new Set<object>([traits])
-  for (const [key, value] of ownEntries(traits)) {
+  const into = collected()
+  if (!isRecord(traits)) return into
+  const ancestors: object[] = [traits]
+  for (const key of ownKeys(traits)) {
+    let value: unknown
+    try {
+      value = traits[key]
+    } catch {
+      continue
+    }
     const normal = normalizeKey(key)
     if (!normal || isForbiddenKey(normal)) continue
-    const alias = hasOwn(ALIASES, normal) ? ALIASES[normal] : undefined
-    if (alias) collectValue(alias, value, 0, false, ancestors, out)
-    else if (normal === 'address' && isRecord(value)) collectObject(value, 'address', 1, ancestors, out, ADDRESS_PARTS)
-    else if (normal === 'company' && isRecord(value)) collectObject(value, 'company', 1, ancestors, out, COMPANY_PARTS)
-    else collectValue(normal, value, 0, normal === key, ancestors, out)
+    if (hasOwn(ALIASES, normal)) collectValue(ALIASES[normal]!, value, 0, false, ancestors, into)
+    else if (normal === 'address' && isRecord(value)) collectObject(value, 'address', 1, ancestors, into, ADDRESS_PARTS)
+    else if (normal === 'company' && isRecord(value)) collectObject(value, 'company', 1, ancestors, into, COMPANY_PARTS)
+    else collectValue(normal, value, 0, normal === key, ancestors, into)
   }
-  splitName(out)
-  return out
+  splitName(into)
+  return into
 }

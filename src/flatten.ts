@@ -1,5 +1,5 @@
 import { hasOwn, isForbiddenKey, normalizeKey } from './keys'
-import type { HubSpotValue } from './types'
+import type { HubSpotProperties, HubSpotValue } from './types'
 import { isDate, toHubSpotValue } from './values'
 
 /** How far below the top a value may sit and still be kept. */
@@ -9,16 +9,19 @@ export const MAX_PROPERTIES = 1000
 /** Longer arrays are dropped rather than joined into one enormous multiple-checkbox value. */
 export const MAX_ARRAY_LENGTH = 10_000
 
-/** A property on its way out, and whether its key was already in normal form (it wins collisions). */
-export interface Entry {
-  value: HubSpotValue
-  canonical: boolean
+/** Properties on their way out, and how many there are (for the cap). */
+export interface Collected {
+  out: HubSpotProperties
+  size: number
 }
-export type Collected = Map<string, Entry>
+
+export const collected = (): Collected => ({ out: {}, size: 0 })
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
   try {
-    return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Object]'
+    const proto = Object.getPrototypeOf(value)
+    return proto === Object.prototype || proto === null || Object.prototype.toString.call(value) === '[object Object]'
   } catch {
     return false // a revoked Proxy
   }
@@ -33,34 +36,30 @@ export function field(record: unknown, key: string): unknown {
   }
 }
 
-/** Own enumerable string-keyed entries; a getter that throws just loses its key. */
-export function ownEntries(object: object): Array<[string, unknown]> {
-  let keys: string[]
+/** Own enumerable string keys; none when even that throws (a hostile Proxy). */
+export function ownKeys(object: object): string[] {
   try {
-    keys = Object.keys(object)
+    return Object.keys(object)
   } catch {
     return []
   }
-  const entries: Array<[string, unknown]> = []
-  for (const key of keys) {
-    try {
-      entries.push([key, (object as Record<string, unknown>)[key]])
-    } catch {
-      // skip the property whose getter threw
-    }
-  }
-  return entries
 }
 
-export function put(out: Collected, key: string, value: HubSpotValue, canonical: boolean): void {
-  if (!key || isForbiddenKey(key)) return
-  const existing = out.get(key)
-  if (existing ? canonical && !existing.canonical : out.size < MAX_PROPERTIES) out.set(key, { value, canonical })
+/**
+ * A key already in normal form at the top level is canonical: it overwrites whatever
+ * another key normalised to the same name; any other key never overwrites.
+ */
+export function put(into: Collected, key: string, value: HubSpotValue, canonical: boolean): void {
+  if (!hasOwn(into.out, key)) {
+    if (into.size >= MAX_PROPERTIES) return
+    into.size++
+  } else if (!canonical) return
+  into.out[key] = value
 }
 
 function joinArray(items: unknown[]): string | undefined {
   if (items.length > MAX_ARRAY_LENGTH) return undefined
-  const parts: string[] = []
+  let joined: string | undefined
   for (let i = 0; i < items.length; i++) {
     let item: unknown
     try {
@@ -71,9 +70,9 @@ function joinArray(items: unknown[]): string | undefined {
     }
     if (typeof item === 'object' && item !== null && !isDate(item)) return undefined
     const value = toHubSpotValue(item)
-    if (value !== undefined) parts.push(String(value))
+    if (value !== undefined) joined = joined === undefined ? String(value) : `${joined};${value}`
   }
-  return parts.length > 0 ? parts.join(';') : undefined
+  return joined
 }
 
 /** Adds one value under `key`: objects are flattened below it, arrays of primitives joined with `;`. */
@@ -82,20 +81,20 @@ export function collectValue(
   value: unknown,
   depth: number,
   canonical: boolean,
-  ancestors: Set<object>,
-  out: Collected,
+  ancestors: object[],
+  into: Collected,
 ): void {
   if (typeof value === 'object' && value !== null && !isDate(value)) {
     if (Array.isArray(value)) {
       const joined = joinArray(value)
-      if (joined !== undefined) put(out, key, joined, canonical)
+      if (joined !== undefined) put(into, key, joined, canonical)
     } else if (depth < MAX_DEPTH) {
-      collectObject(value, key, depth + 1, ancestors, out)
+      collectObject(value, key, depth + 1, ancestors, into)
     }
     return
   }
   const normalized = toHubSpotValue(value)
-  if (normalized !== undefined) put(out, key, normalized, canonical)
+  if (normalized !== undefined) put(into, key, normalized, canonical)
 }
 
 /**
@@ -106,17 +105,23 @@ export function collectObject(
   object: unknown,
   prefix: string,
   depth: number,
-  ancestors: Set<object>,
-  out: Collected,
-  rename: Readonly<Record<string, string>> = {},
+  ancestors: object[],
+  into: Collected,
+  rename?: Readonly<Record<string, string>>,
 ): void {
-  if (!isRecord(object) || ancestors.has(object)) return // a cycle ends here
-  ancestors.add(object)
-  for (const [key, value] of ownEntries(object)) {
+  if (!isRecord(object) || ancestors.includes(object)) return // a cycle ends here
+  ancestors.push(object)
+  for (const key of ownKeys(object)) {
+    let value: unknown
+    try {
+      value = object[key]
+    } catch {
+      continue // a getter that throws loses its key
+    }
     const normal = normalizeKey(key)
     if (!normal || isForbiddenKey(normal)) continue
-    const target = hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
-    collectValue(target, value, depth, prefix === '' && target === key, ancestors, out)
+    const target = rename && hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
+    collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
   }
-  ancestors.delete(object)
+  ancestors.pop()
 }

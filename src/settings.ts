@@ -1,4 +1,4 @@
-import { isRecord, ownEntries } from './flatten'
+import { field, isRecord, ownKeys } from './flatten'
 import { eventMatchKey } from './event-names'
 
 /** Settings as a site owner writes them (or as Segment's CDN sends them). */
@@ -85,7 +85,7 @@ function parseEvents(value: unknown): Map<string, string> {
   const pairs = Array.isArray(value)
     ? value.map((item): [unknown, unknown] => (isRecord(item) ? [item.key, item.value] : [item, undefined]))
     : isRecord(value)
-      ? ownEntries(value)
+      ? ownKeys(value).map((name): [unknown, unknown] => [name, field(value, name)])
       : fail('events', 'must map Segment event names to HubSpot event names', value)
   for (const [name, target] of pairs) {
     if (typeof name !== 'string' || !name.trim()) fail('events', 'needs a Segment event name for each entry', name)

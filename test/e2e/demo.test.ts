@@ -1,0 +1,231 @@
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemo, type Demo } from '../../demo/server'
+import { launchChromium, routeHubSpot } from '../support/browser'
+
+const OUTPUT = fileURLToPath(new URL('../output/', import.meta.url))
+
+interface Entry {
+  call: string
+  commands: unknown[]
+  nothing: string | null
+}
+
+let demo: Demo
+let browser: Browser
+let page: Page
+let hubSpotRequests: string[]
+const external: string[] = []
+/** The Date sent as lastSeen: analytics-next keeps the user's traits and sends them with later identify calls. */
+let lastSeen: number | undefined
+const pageErrors: string[] = []
+
+async function entries(): Promise<Entry[]> {
+  return page.$$eval('#log .entry:not(.divider)', (items) =>
+    items.map((item) => ({
+      call: item.querySelector('.call')?.textContent ?? '',
+      commands: Array.from(item.querySelectorAll<HTMLElement>('.command')).map((c) => JSON.parse(c.dataset.command ?? 'null') as unknown),
+      nothing: item.querySelector('.nothing')?.textContent ?? null,
+    })),
+  )
+}
+
+/** Clicks a call button and returns the log entry it added (the newest). */
+async function send(button: string): Promise<Entry> {
+  const before = await page.locator('#log .entry').count()
+  await page.click(button)
+  await page.waitForFunction((count) => document.querySelectorAll('#log .entry').length > count, before)
+  return (await entries())[0]!
+}
+
+async function ready(): Promise<void> {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 })
+}
+
+/** Ticks or unticks a setting, applies it and waits for the reloaded page. */
+async function applySettings(change: (form: Page) => Promise<void>): Promise<void> {
+  await change(page)
+  await Promise.all([page.waitForNavigation(), page.click('#apply-settings')])
+  await ready()
+}
+
+const IDENTIFY = {
+  email: 'ada@example.com',
+  id: 'user-42',
+  firstname: 'Ada',
+  lastname: 'Lovelace',
+  favorite_color: 'green',
+  plan_tier: 'enterprise',
+  createdat: Date.UTC(2024, 2, 1, 12, 30),
+  trialends: Date.UTC(2024, 3, 1),
+  company: 'Analytical Engines',
+  company_employees: 120,
+  address: "12 St James's Square",
+  city: 'London',
+  zip: 'SW1Y 4JH',
+  country: 'UK',
+  interests: 'analytics;engines',
+  ispaying: true,
+  nickname: 'Ada',
+}
+
+const TRACK_PROPERTIES = {
+  plan_name: 'Enterprise',
+  previous_plan: 'pro',
+  billing_cycle: 'annual',
+  renewson: Date.UTC(2025, 2, 1),
+}
+
+beforeAll(async () => {
+  demo = await startDemo({ port: 0 })
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, reducedMotion: 'reduce' })
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${demo.url}/`)) external.push(request.url())
+  })
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  hubSpotRequests = await routeHubSpot(page)
+  await page.goto(demo.url)
+  await ready()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await demo?.close()
+})
+
+describe('demo page', () => {
+  it('loads analytics-next with the plugin, and the first page call sends nothing', async () => {
+    await expect(page.textContent('#status-analytics')).resolves.toMatch(/^analytics-next \d+\.\d+\.\d+: loaded with hubspot\(\)$/)
+    expect(await entries()).toEqual([
+      {
+        call: 'analytics.page()  // on load, as the snippet does',
+        commands: [],
+        nothing: "nothing sent: first page view: HubSpot's script records it",
+      },
+    ])
+  })
+
+  it('shows a later page call as setPath and trackPageView', async () => {
+    expect(await send('#send-page')).toEqual({
+      call: 'analytics.page("Pricing", {\n  "path": "/pricing",\n  "search": "?plan=pro"\n})',
+      commands: [['setPath', '/pricing?plan=pro'], ['trackPageView']],
+      nothing: null,
+    })
+  })
+
+  it('shows identify with the traits normalised', async () => {
+    await page.uncheck('#identify-form input[name=withDate]')
+    const entry = await send('#send-identify')
+    expect(entry.commands).toEqual([['identify', IDENTIFY]])
+    expect(entry.call).toContain('"Favorite Color": "green"')
+  })
+
+  it('turns a Date object into Unix milliseconds', async () => {
+    await page.check('#identify-form input[name=withDate]')
+    const entry = await send('#send-identify')
+    const sent = /new Date\("([^"]+)"\)/.exec(entry.call)?.[1]
+    expect(sent).toBeDefined()
+    lastSeen = Date.parse(sent!)
+    expect(entry.commands).toEqual([['identify', { ...IDENTIFY, lastseen: lastSeen }]])
+  })
+
+  it('shows track as a legacy trackEvent by default', async () => {
+    expect((await send('#send-track')).commands).toEqual([
+      ['trackEvent', { id: 'Plan Upgraded', value: 499, ...TRACK_PROPERTIES, _id: 'order-1001' }],
+    ])
+  })
+
+  it('identifies first when the track call carries context.traits.email', async () => {
+    await page.check('#track-form input[name=withContactEmail]')
+    expect((await send('#send-track')).commands).toEqual([
+      // analytics-next adds the identified user's id to the event.
+      ['identify', { email: 'ada@example.com', id: 'user-42', firstname: 'Ada' }],
+      ['trackEvent', { id: 'Plan Upgraded', value: 499, ...TRACK_PROPERTIES, _id: 'order-1001' }],
+    ])
+    await page.uncheck('#track-form input[name=withContactEmail]')
+  })
+
+  it('shows group as nothing sent, with the reason', async () => {
+    expect(await send('#send-group')).toEqual({
+      call: 'analytics.group("acme", {\n  "name": "Acme Inc"\n})',
+      commands: [],
+      nothing: "nothing sent: group needs HubSpot's server-side Companies API",
+    })
+  })
+
+  it('logs exactly what reached HubSpot: the stand-in received the same commands, newest last', async () => {
+    const logged = (await entries()).reverse().flatMap((entry) => entry.commands)
+    const received = await page.evaluate(() => (window as unknown as { __hubspot: { commands: unknown[] } }).__hubspot.commands)
+    expect(received).toEqual(logged)
+  })
+
+  it('keeps HubSpot on the page once, from the local stand-in, and nothing leaves the machine', async () => {
+    const scripts = await page.$$eval('script', (list) => list.map((s) => (s as HTMLScriptElement).src).filter((src) => src.includes('stand-in')))
+    expect(scripts).toEqual([`${demo.url}/stand-in/62515.js`])
+    expect(hubSpotRequests).toEqual([])
+    expect(external).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+
+  it('reloads the destination with custom behavioral events, and track takes the new shape', async () => {
+    await applySettings((p) => p.check('#settings-form input[name=useCustomBehavioralEvents]'))
+    expect(new URL(page.url()).searchParams.get('useCustomBehavioralEvents')).toBe('1')
+    await expect(page.isChecked('#settings-form input[name=useCustomBehavioralEvents]')).resolves.toBe(true)
+    await expect(page.textContent('#track-mode')).resolves.toBe('→ trackCustomBehavioralEvent')
+    // The log survives the reload: a divider, then the new page's own first page call.
+    await expect(page.textContent('#log .entry.divider')).resolves.toBe('destination reloaded: portal 62515 · useCustomBehavioralEvents')
+    expect((await entries())[0]!.nothing).toBe("nothing sent: first page view: HubSpot's script records it")
+    expect((await send('#send-track')).commands).toEqual([
+      [
+        'trackCustomBehavioralEvent',
+        {
+          name: 'pe62515_plan_upgraded',
+          properties: { plan_name: 'Enterprise', previous_plan: 'pro', id: 'order-1001', revenue: 499, billing_cycle: 'annual', renewson: Date.UTC(2025, 2, 1) },
+        },
+      ],
+    ])
+  })
+
+  it('uses a new portal id, a mapped event and flush identify after the next reload', async () => {
+    await applySettings(async (p) => {
+      await p.fill('#settings-form input[name=portalId]', '123456')
+      await p.fill('#settings-form textarea[name=events]', 'plan_upgraded = pe123456_upgrade')
+      await p.check('#settings-form input[name=flushIdentifyImmediately]')
+    })
+    await expect(page.textContent('#script-urls')).resolves.toBe(
+      'The destination would load https://js.hs-scripts.com/123456.js; this page serves stand-ins instead.',
+    )
+    expect((await send('#send-track')).commands).toEqual([
+      ['trackCustomBehavioralEvent', expect.objectContaining({ name: 'pe123456_upgrade' })],
+    ])
+    await page.uncheck('#identify-form input[name=withDate]')
+    // lastSeen was not sent this time: analytics-next remembered it from the earlier identify.
+    expect((await send('#send-identify')).commands).toEqual([['identify', { ...IDENTIFY, lastseen: lastSeen }], ['trackPageView']])
+  })
+
+  it('forgets the user on analytics.reset(), so identify sends only the traits given', async () => {
+    expect(await send('#send-reset')).toEqual({ call: 'analytics.reset()', commands: [], nothing: 'nothing sent' })
+    await page.uncheck('#identify-form input[name=withDate]')
+    expect((await send('#send-identify')).commands).toEqual([['identify', IDENTIFY], ['trackPageView']])
+  })
+
+  it('refuses a portal id that is not digits, naming the setting, and stays on the page', async () => {
+    const url = page.url()
+    await page.fill('#settings-form input[name=portalId]', '62515; alert(1)')
+    await page.click('#apply-settings')
+    await expect(page.textContent('#settings-form [data-error]')).resolves.toMatch(/^HubSpot setting "portalId" must be your Hub ID, digits only/)
+    expect(page.url()).toBe(url)
+    await page.fill('#settings-form input[name=portalId]', '123456')
+  })
+
+  it('saves a screenshot to test/output/demo.png', async () => {
+    mkdirSync(OUTPUT, { recursive: true })
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: `${OUTPUT}demo.png`, fullPage: true })
+    expect(pageErrors).toEqual([])
+    expect(external).toEqual([])
+  })
+})
