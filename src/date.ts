@@ -32,21 +32,9 @@ export function toHubSpotDate(value: unknown): number | undefined {
 function parseIso(text: string): number {
   const match = ISO_8601.exec(text)
   if (!match) return NaN
-  const [, y, mo, d, time, seconds, fraction, zone] = match
-  const [year, month, day] = [Number(y), Number(mo), Number(d)]
-  const [hour, minute] = time ? [Number(time.slice(0, 2)), Number(time.slice(3))] : [0, 0]
-  const second = seconds ? Number(seconds.slice(1)) : 0
-  let offset = 0
-  if (zone && zone.length > 1) {
-    const sign = zone[0] === '-' ? -1 : 1
-    const [zh, zm] = [Number(zone.slice(1, 3)), Number(zone.slice(-2))]
-    if (zh > 23 || zm > 59) return NaN
-    offset = sign * (zh * 60 + zm) * 60_000
-  }
-  // Checked here because Date.UTC would roll 2023-02-30 over into March.
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return NaN
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0))
-  // Date.UTC reads years 0-99 as 1900-1999.
-  if (year < 100) date.setUTCFullYear(year)
-  return date.getTime() - offset
+  const [, year, month, day, time = '00:00', seconds = ':00', fraction = '', zone = 'Z'] = match as unknown as string[]
+  // Date.parse would roll 2023-02-30 over into March.
+  if (Number(day) > daysIn(Number(year), Number(month))) return NaN
+  const offset = zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase()
+  return Date.parse(`${year}-${month}-${day}T${time}${seconds}.${fraction.slice(0, 3).padEnd(3, '0')}${offset}`)
 }
