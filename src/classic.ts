@@ -53,7 +53,7 @@ function defineIntegration(): IntegrationClass {
   })
   for (const type of EVENT_TYPES) {
     Integration.prototype[type] = function (this: ClassicIntegration, facade: Facade) {
-      this.destination?.handle({ ...(facade.raw ?? facade.obj), type })
+      this.destination?.handle(facade.raw ?? facade.obj, type)
     }
   }
   return Integration

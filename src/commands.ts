@@ -22,6 +22,9 @@ export interface Mapping {
   skipped?: string
 }
 
+/** Longer event names are not sent: no HubSpot event has one, and mapping them costs time. */
+export const MAX_EVENT_NAME_LENGTH = 1000
+
 // RFC 5321 caps an address at 254 characters; the cap also keeps the regex cheap.
 const EMAIL = /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -39,14 +42,14 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean): HubSpotCommand | undefined {
-  // A fresh object of our own: filled in place rather than copied.
   const contact = normalizeTraits(traits)
   const id = asUserId(userId) ?? contact.id
   const email = asEmail(contact.email) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
-  contact.email = email
-  if (id !== undefined) contact.id = id
-  return ['identify', contact]
+  // email and id lead, so the command reads the way HubSpot documents it.
+  const payload: HubSpotProperties = id === undefined ? { email } : { email, id }
+  for (const key in contact) if (key !== 'email' && key !== 'id') payload[key] = contact[key]!
+  return ['identify', payload]
 }
 
 function pageCommands(event: SegmentEvent): HubSpotCommand[] {
@@ -61,20 +64,22 @@ function pageCommands(event: SegmentEvent): HubSpotCommand[] {
 
 /** The legacy custom event: `{ id, value?, ...properties }`, with `properties.id` moved to `_id`. */
 function trackEventPayload(id: string, properties: unknown): HubSpotProperties & { id: string; value?: number } {
-  // A fresh object of our own: adjusted in place rather than copied.
-  const payload = normalizeProperties(properties)
-  const { id: ownId, value, revenue } = payload
+  const props = normalizeProperties(properties)
+  const { id: ownId, value, revenue } = props
   const amount = isFiniteNumber(value) ? value : isFiniteNumber(revenue) ? revenue : undefined
-  if (ownId !== undefined && !hasOwn(payload, '_id')) payload._id = ownId
-  if (amount === undefined) delete payload.value
-  else payload.value = amount
-  if (revenue !== undefined && amount === revenue && value !== revenue) delete payload.revenue
-  return Object.assign(payload, { id })
+  const payload: HubSpotProperties & { id: string; value?: number } = amount === undefined ? { id } : { id, value: amount }
+  for (const key in props) {
+    // revenue stays a property unless it became the value.
+    if (key !== 'id' && key !== 'value' && (key !== 'revenue' || amount !== revenue || value === revenue)) payload[key] = props[key]!
+  }
+  if (ownId !== undefined && !hasOwn(props, '_id')) payload._id = ownId
+  return payload
 }
 
 function trackCommands(event: SegmentEvent, settings: HubSpotSettings): HubSpotCommand[] | string {
   const name = field(event, 'event')
   if (typeof name !== 'string' || !trimText(name)) return 'track needs an event name'
+  if (name.length > MAX_EVENT_NAME_LENGTH) return `track event names are limited to ${MAX_EVENT_NAME_LENGTH} characters`
   const contextTraits = field(field(event, 'context'), 'traits')
   // "Setting Contact Properties on Track": identify first so the event lands on that contact.
   const identify = asEmail(field(contextTraits, 'email')) && identifyCommand(contextTraits, field(event, 'userId'), false)
@@ -109,7 +114,7 @@ function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettin
     case 'track':
       return trackCommands(event, settings)
     default:
-      return NOT_SENT[type as string] ?? `no HubSpot command for a ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type} call`
+      return (typeof type === 'string' && hasOwn(NOT_SENT, type) ? NOT_SENT[type] : undefined) ?? `no HubSpot command for a ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type} call`
   }
 }
 

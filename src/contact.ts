@@ -30,10 +30,11 @@ const COMPANY_PARTS: Readonly<Record<string, string>> = { name: 'company' }
 /** Fills `firstname` and `lastname` from `name` where they are missing. */
 function splitName(into: Collected): void {
   const { name, firstname, lastname } = into.out
-  if (typeof name !== 'string' || name === '') return
-  const [first, ...rest] = name.split(/\s+/)
+  // A name longer than anyone's is not a name worth splitting.
+  if (typeof name !== 'string' || name === '' || name.length > 1000) return
+  const [, first, last] = /^(\S+)(?:\s+([^]+))?$/.exec(name) ?? []
   if (firstname === undefined && first) put(into, 'firstname', first, false)
-  if (lastname === undefined && rest.length > 0) put(into, 'lastname', rest.join(' '), false)
+  if (lastname === undefined && last) put(into, 'lastname', last.replace(/\s+/g, ' '), false)
 }
 
 /** Segment traits as HubSpot contact properties, with the contact aliases applied. */

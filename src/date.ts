@@ -4,9 +4,11 @@ const ISO_8601 = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt](\d\d:\d\d)(:\d\d)?(?:[.,](\d+))?
 export function isDate(value: unknown): value is Date {
   // instanceof is the fast answer; the tag also catches Dates from another frame.
   try {
-    return value instanceof Date || Object.prototype.toString.call(value) === '[object Date]'
+    if (!(value instanceof Date) && Object.prototype.toString.call(value) !== '[object Date]') return false
+    Date.prototype.getTime.call(value) // throws for an object that only looks like a Date
+    return true
   } catch {
-    return false // a Proxy whose traps throw
+    return false
   }
 }
 

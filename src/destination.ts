@@ -58,8 +58,10 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     },
     /** Resolves when the page can use what was asked for (the Forms SDK); never rejects. */
     ready: (): Promise<void> => ready,
-    handle(event: SegmentEvent): void {
+    /** Maps one event and queues its commands; `type` overrides the event's own (the classic factory knows it). */
+    handle(input: SegmentEvent, type?: string): void {
       try {
+        const event = type ? { ...input, type } : input
         if (!scriptsRequested && grantsConsent(event, settings.consentCategories)) {
           requestScripts()
           // The script records the current view itself when it loads.

@@ -85,8 +85,14 @@ export function collectValue(
   into: Collected,
 ): void {
   if (typeof value === 'object' && value !== null && !isDate(value)) {
-    if (Array.isArray(value)) {
-      const joined = joinArray(value)
+    let array: boolean
+    try {
+      array = Array.isArray(value)
+    } catch {
+      return // a revoked Proxy
+    }
+    if (array) {
+      const joined = joinArray(value as unknown[])
       if (joined !== undefined) put(into, key, joined, canonical)
     } else if (depth < MAX_DEPTH) {
       collectObject(value, key, depth + 1, ancestors, into)

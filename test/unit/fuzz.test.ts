@@ -1,0 +1,301 @@
+/**
+ * Property-based tests (issue 4, "Fuzzed input") over the pure core and both adapters.
+ *
+ * Runs with a fixed seed; FC_SEED and FC_PATH replay a reported failure, FC_RUNS raises the count:
+ *   FC_RUNS=100000 npx vitest run test/unit/fuzz.test.ts
+ * Cases per run (FC_RUNS = 10,000 by default):
+ *   - normalizeProperties + normalizeTraits: FC_RUNS inputs
+ *   - toCommands: FC_RUNS events
+ *   - plugin adapter: FC_RUNS / 5 page lives of 1-4 events each (creating a destination per case is the cost)
+ *   - classic adapter: FC_RUNS / 5 page lives of 1-4 events each
+ * For every input: nothing throws, every command is known and carries primitives under keys in
+ * normal form (never a forbidden one), the input is unchanged, Object.prototype is untouched, and
+ * each call returns within CALL_BUDGET_MS. A 1 MB payload is measured separately (< 50 ms a call).
+ */
+import { Alias, Group, Identify, Page, Track } from '@segment/facade'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { HubSpot } from '../../src/classic'
+import { toCommands, type MappingState } from '../../src/commands'
+import { normalizeProperties, normalizeTraits } from '../../src/normalize'
+import { hubspot } from '../../src/plugin'
+import { parseSettings, type HubSpotOptions } from '../../src/settings'
+import type { SegmentEvent } from '../../src/types'
+import {
+  EVENT_TYPES,
+  FC_RUNS,
+  build,
+  checkCommands,
+  checkProperties,
+  eventPlanArb,
+  planArb,
+  propertiesPlanArb,
+  prototypeSnapshot,
+  runProperty,
+  snapshot,
+  traitsPlanArb,
+  validOptionsArb,
+  type Built,
+  type Plan,
+} from './arbitraries'
+
+/** A hang detector for fuzzed inputs (strings of up to 100,000 characters), generous for a loaded 2-core CI box. */
+const CALL_BUDGET_MS = 250
+/** About 4 s per 1,000 cases on a busy 2-core box; FC_RUNS=100000 gets the time it needs. */
+const PROPERTY_TIMEOUT_MS = Math.max(120_000, FC_RUNS * 20)
+/** The issue's bound for a 1 MB payload. */
+const MB_BUDGET_MS = 50
+const ADAPTER_RUNS = Math.max(Math.ceil(FC_RUNS / 5), 1)
+const HOSTS = /^https:\/\/js(-eu1)?\.(hs-scripts\.com|hsforms\.net)\//
+
+type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }
+const win = window as HsWindow
+
+/**
+ * Runs `call`, and says what went wrong: an exception that escaped, or a call over budget. A call
+ * over budget is timed twice more (test files share the CPU, and a GC pause can land anywhere):
+ * it fails when even the fastest of the three is over.
+ */
+function timed<T>(what: string, call: () => T, budget = CALL_BUDGET_MS): T {
+  let result: T
+  let best = Infinity
+  for (let attempt = 0; attempt < 3 && best > budget; attempt++) {
+    const start = performance.now()
+    try {
+      result = call()
+    } catch (error) {
+      throw new Error(`${what} threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`)
+    }
+    best = Math.min(best, performance.now() - start)
+  }
+  if (best > budget) throw new Error(`${what} took ${best.toFixed(1)} ms (budget ${budget} ms)`)
+  return result!
+}
+
+function fail(problem: string | undefined, what: string): void {
+  if (problem) throw new Error(`${what}: ${problem}`)
+}
+
+function hubSpotScripts(): string[] {
+  return Array.from(document.getElementsByTagName('script'), (s) => s.src)
+}
+
+const FACADES = { page: Page, identify: Identify, track: Track, group: Group, alias: Alias } as const
+type Method = (typeof EVENT_TYPES)[number]
+
+/**
+ * The facade analytics-next hands a classic integration (`new Track(event, { traverse: true })`).
+ * Facade's constructor copies its input (into `raw`, and into `obj` unless `clone: false`), so it
+ * cannot take cycles, throwing getters or hostile proxies at all. For those, a facade whose `raw`
+ * is the event itself still checks that the integration (which maps `raw`) never lets an error
+ * out; its `obj` stays empty, because analytics.js-integration's own track wrapper reads
+ * `facade.obj` (`track.event()`) before the integration's code runs, and that is not ours to test.
+ */
+function toFacade(method: Method, built: Built): { obj: unknown; raw?: unknown } {
+  const Facade = FACADES[method] as unknown as new (obj: unknown, opts?: object) => { obj: unknown; raw?: unknown }
+  const event = built.value
+  try {
+    // Facade's copy recurses through a cycle until the stack overflows: slow, and certain to fail.
+    if (built.cyclic) throw new RangeError('cyclic')
+    return new Facade(event, { traverse: true })
+  } catch {
+    const facade = new Facade({}, { clone: false, traverse: false })
+    facade.raw = event
+    return facade
+  }
+}
+
+const methodArb = fc.constantFrom(...EVENT_TYPES)
+const eventsArb = fc.array(fc.tuple(methodArb, eventPlanArb), { minLength: 1, maxLength: 4 })
+
+beforeAll(() => {
+  // Skipped events are reported with console.debug; thousands of them would only slow the run.
+  vi.spyOn(console, 'debug').mockImplementation(() => {})
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+afterAll(() => {
+  vi.restoreAllMocks()
+})
+
+describe('fuzz: pure core', () => {
+  it(`normalizeProperties and normalizeTraits take any value (${FC_RUNS} cases)`, () => {
+    const inputArb: fc.Arbitrary<Plan> = fc.oneof(planArb, traitsPlanArb, propertiesPlanArb)
+    runProperty(
+      fc.property(inputArb, (plan) => {
+        const built = build(plan)
+        const unchanged = snapshot(built)
+        const prototypeUntouched = prototypeSnapshot()
+        const properties = timed('normalizeProperties', () => normalizeProperties(built.value))
+        fail(checkProperties(properties, 'normalizeProperties()'), 'normalizeProperties')
+        const traits = timed('normalizeTraits', () => normalizeTraits(built.value))
+        fail(checkProperties(traits, 'normalizeTraits()'), 'normalizeTraits')
+        fail(unchanged(), 'input')
+        fail(prototypeUntouched(), 'prototype')
+      }),
+      FC_RUNS,
+    )
+  }, PROPERTY_TIMEOUT_MS)
+
+  it(`toCommands maps any event to valid commands (${FC_RUNS} cases)`, () => {
+    runProperty(
+      fc.property(eventPlanArb, validOptionsArb, fc.boolean(), (plan, options, pageSeen) => {
+        const settings = parseSettings(options)
+        const built = build(plan)
+        const unchanged = snapshot(built)
+        const prototypeUntouched = prototypeSnapshot()
+        const state: MappingState = Object.freeze({ pageSeen })
+        const mapping = timed('toCommands', () => toCommands(built.value as SegmentEvent, settings, state))
+        fail(checkCommands(mapping.commands), 'toCommands')
+        if (typeof mapping.state?.pageSeen !== 'boolean') throw new Error('toCommands returned no state')
+        if (mapping.skipped !== undefined && typeof mapping.skipped !== 'string') throw new Error('skipped is not a string')
+        if (mapping.commands.length === 0 && mapping.skipped === undefined) throw new Error('nothing sent and no reason given')
+        fail(unchanged(), 'input')
+        fail(prototypeUntouched(), 'prototype')
+      }),
+      FC_RUNS,
+    )
+  }, PROPERTY_TIMEOUT_MS)
+})
+
+describe('fuzz: adapters', () => {
+  it(`the analytics-next plugin takes any event (${ADAPTER_RUNS} page lives of 1-4 events)`, () => {
+    runProperty(
+      fc.property(validOptionsArb, eventsArb, (options: HubSpotOptions, events) => {
+        win._hsq = []
+        delete win._hsp
+        const prototypeUntouched = prototypeSnapshot()
+        const plugin = hubspot(options)
+        void plugin.load({} as never, { on: () => undefined } as never)
+        for (const [method, plan] of events) {
+          const built = build(plan)
+          const unchanged = snapshot(built)
+          const ctx = { event: built.value }
+          const returned = timed(`plugin.${method}`, () => plugin[method]!(ctx as never))
+          if (returned !== ctx) throw new Error(`plugin.${method} did not return its context`)
+          fail(unchanged(), `plugin.${method} input`)
+        }
+        if (!Array.isArray(win._hsq)) throw new Error('window._hsq is no longer an array')
+        fail(checkCommands(win._hsq), 'window._hsq')
+        if (win._hsp !== undefined) throw new Error('window._hsp was written without a reset')
+        fail(prototypeUntouched(), 'prototype')
+        const foreign = hubSpotScripts().filter((src) => !HOSTS.test(src))
+        if (foreign.length > 0) throw new Error(`a script not on HubSpot's hosts: ${foreign.join(', ')}`)
+      }),
+      ADAPTER_RUNS,
+    )
+  }, PROPERTY_TIMEOUT_MS)
+
+  it(`the classic integration takes any facade (${ADAPTER_RUNS} page lives of 1-4 events)`, () => {
+    runProperty(
+      fc.property(validOptionsArb, eventsArb, (options: HubSpotOptions, events) => {
+        win._hsq = []
+        delete win._hsp
+        const prototypeUntouched = prototypeSnapshot()
+        const integration = new HubSpot(options) as unknown as Record<Method | 'initialize', (facade?: unknown) => void>
+        integration.initialize()
+        for (const [method, plan] of events) {
+          const built = build(plan)
+          const unchanged = snapshot(built)
+          const facade = toFacade(method, built)
+          timed(`classic ${method}`, () => integration[method](facade))
+          fail(unchanged(), `classic ${method} input`)
+        }
+        if (!Array.isArray(win._hsq)) throw new Error('window._hsq is no longer an array')
+        fail(checkCommands(win._hsq), 'window._hsq')
+        if (win._hsp !== undefined) throw new Error('window._hsp was written without a reset')
+        fail(prototypeUntouched(), 'prototype')
+        const foreign = hubSpotScripts().filter((src) => !HOSTS.test(src))
+        if (foreign.length > 0) throw new Error(`a script not on HubSpot's hosts: ${foreign.join(', ')}`)
+      }),
+      ADAPTER_RUNS,
+    )
+  }, PROPERTY_TIMEOUT_MS)
+})
+
+// ---------------------------------------------------------------------------------------------
+
+const MB = 1024 * 1024
+
+/** Payloads of about 1 MB (of string data in all), each aimed at one place where work grows with the input. */
+function megabytePayloads(): Array<{ name: string; event: SegmentEvent }> {
+  const text = 'x'.repeat(MB)
+  const spaces = ' \u200b\t'.repeat(MB / 3)
+  const words = 'word '.repeat(MB / 5)
+  const manyKeys: Record<string, string> = {}
+  for (let i = 0; i < 20_000; i++) manyKeys[`Key.Number ${i}`] = `value ${i} `.padEnd(40, '.') // 20,000 × ~52 chars
+  const longArray = Array.from({ length: 100_000 }, (_, i) => `o${i}`.padEnd(10, '-'))
+  const joinable = Array.from({ length: 9_000 }, (_, i) => `option ${i}`.padEnd(110, '-'))
+  return [
+    { name: 'a 1 MB string property', event: { type: 'track', event: 'Big', properties: { blob: text } } },
+    { name: '1 MB of whitespace and zero-width characters', event: { type: 'track', event: 'Blank', properties: { blank: spaces } } },
+    { name: 'a 1 MB ISO-looking string', event: { type: 'track', event: 'Date', properties: { at: `2020-01-01${text}` } } },
+    { name: '20,000 keys', event: { type: 'track', event: 'Keys', properties: manyKeys } },
+    { name: 'an array of 100,000 options', event: { type: 'track', event: 'Options', properties: { options: longArray } } },
+    { name: 'an array of 9,000 long options', event: { type: 'track', event: 'Options', properties: { options: joinable } } },
+    { name: 'a 1 MB string five levels down', event: { type: 'track', event: 'Nested', properties: { a: { b: { c: { d: { e: text } } } } } } },
+    { name: 'a 1 MB event name', event: { type: 'track', event: `Signed Up ${words}`, properties: {} } },
+    { name: 'a 1 MB camelCase event name', event: { type: 'track', event: 'aB'.repeat(MB / 2), properties: {} } },
+    { name: 'a 1 MB userId and email', event: { type: 'identify', userId: text.slice(MB / 2), traits: { email: `${text.slice(MB / 2)}@example.com` } } },
+    { name: 'a 1 MB name trait', event: { type: 'identify', traits: { email: 'big@example.com', name: words } } },
+    { name: '20,000 traits', event: { type: 'identify', traits: { email: 'keys@example.com', ...manyKeys } } },
+    { name: 'a 1 MB path', event: { type: 'page', properties: { path: `/${text.slice(MB / 2)}`, search: `?${text.slice(MB / 2)}` } } },
+    { name: 'a 1 MB context.traits', event: { type: 'track', event: 'Ctx', context: { traits: { email: 'ctx@example.com', ...manyKeys } } } },
+  ]
+}
+
+describe('fuzz: a 1 MB payload returns within 50 ms', () => {
+  const cases = megabytePayloads()
+  const variants: Array<{ label: string; options: HubSpotOptions }> = [
+    { label: 'trackEvent', options: { portalId: '62515', events: { 'Signed Up': 'pe62515_signed_up', Big: '000123' } } },
+    { label: 'custom behavioral events', options: { portalId: '62515', useCustomBehavioralEvents: true, events: { 'Signed Up': 'pe62515_signed_up' } } },
+  ]
+
+  // A bound on what one call costs, not a benchmark. Test files run in parallel on a shared 2-core
+  // box, so wall time mostly measures the neighbours; CPU time (this process only) does not, but
+  // counts V8's parallel GC threads. A call's cost is the lower of the two; after a warm-up call,
+  // the cheapest of five must stay under 50 ms. Work that grows faster than the input fails it by far.
+  function measure(call: () => unknown): number {
+    call()
+    let best = Infinity
+    for (let i = 0; i < 5; i++) {
+      const cpu = process.cpuUsage()
+      const start = performance.now()
+      call()
+      const wall = performance.now() - start
+      const { user, system } = process.cpuUsage(cpu)
+      best = Math.min(best, wall, (user + system) / 1000)
+    }
+    return best
+  }
+
+  for (const { label, options } of variants) {
+    for (const { name, event } of cases) {
+      it(`${name} (${label}): toCommands, plugin and classic integration`, () => {
+        const settings = parseSettings(options)
+        const unchanged = snapshot({ value: event, proxies: new WeakMap(), getters: new WeakMap(), hostile: false, cyclic: false })
+        const core = measure(() => toCommands(event, settings, { pageSeen: true }))
+        expect(core, 'toCommands ms').toBeLessThan(MB_BUDGET_MS)
+
+        win._hsq = []
+        const plugin = hubspot(options)
+        void plugin.load({} as never, undefined as never)
+        const method = event.type as Method
+        const viaPlugin = measure(() => {
+          plugin[method]!({ event } as never)
+          win._hsq = []
+        })
+        expect(viaPlugin, 'plugin ms').toBeLessThan(MB_BUDGET_MS)
+
+        const integration = new HubSpot(options) as unknown as Record<Method | 'initialize', (facade?: unknown) => void>
+        integration.initialize()
+        const facade = new FACADES[method]({ ...event } as never, { clone: false, traverse: false } as never)
+        const viaClassic = measure(() => {
+          integration[method](facade)
+          win._hsq = []
+        })
+        expect(viaClassic, 'classic ms').toBeLessThan(MB_BUDGET_MS)
+        expect(unchanged()).toBeUndefined()
+      })
+    }
+  }
+})

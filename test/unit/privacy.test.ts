@@ -1,0 +1,277 @@
+/**
+ * Issue 4, "Privacy": `consentCategories` (analytics-next's consent model) and `revokeCookiesOnReset`.
+ *
+ * - With `consentCategories`, HubSpot's script is not loaded until an event whose
+ *   `context.consent.categoryPreferences` grants every listed category; events that do not are
+ *   dropped with a debug message. The granting event loads the script, and a granting page pushes
+ *   no trackPageView (the script records the view it loads on).
+ * - With `revokeCookiesOnReset`, `analytics.reset()` pushes exactly `['revokeCookieConsent']` onto
+ *   `window._hsp`, HubSpot's consent queue; without it, `_hsp` is left alone.
+ */
+import { AnalyticsBrowser, type Analytics, type Plugin } from '@segment/analytics-next'
+import { Track } from '@segment/facade'
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
+import { HubSpot } from '../../src/classic'
+import { hubspot } from '../../src/plugin'
+import type { HubSpotOptions } from '../../src/settings'
+
+type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
+const win = window as HsWindow
+
+const TRACKING_SRC = 'https://js.hs-scripts.com/62515.js'
+const ADVERTISING = ['Advertising']
+
+const granted = (...categories: string[]) => ({ consent: { categoryPreferences: Object.fromEntries(categories.map((c) => [c, true])) } })
+const denied = (...categories: string[]) => ({ consent: { categoryPreferences: Object.fromEntries(categories.map((c) => [c, false])) } })
+
+function scriptSources(): string[] {
+  return Array.from(document.getElementsByTagName('script'), (script) => script.getAttribute('src') ?? '')
+}
+function held(): unknown[] {
+  expect(Array.isArray(win._hsq)).toBe(true)
+  return win._hsq as unknown[]
+}
+
+function resetPage(): void {
+  for (const script of Array.from(document.getElementsByTagName('script'))) script.remove()
+  delete win._hsq
+  delete win._hsp
+  delete win.hbspt
+  localStorage.clear()
+  sessionStorage.clear()
+  for (const cookie of document.cookie.split(';')) {
+    const name = cookie.split('=')[0]!.trim()
+    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
+  }
+}
+
+let debug: MockInstance<typeof console.debug>
+const debugMessages = (): string[] => debug.mock.calls.map((args) => args.map(String).join(' '))
+
+beforeEach(() => {
+  resetPage()
+  debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  resetPage()
+})
+
+/** The plugin, loaded the way analytics-next loads it. */
+function loadedPlugin(options: Partial<HubSpotOptions> = {}) {
+  const resetListeners: Array<() => void> = []
+  const plugin = hubspot({ portalId: '62515', ...options })
+  void plugin.load({} as never, { on: (event: string, listener: () => void) => event === 'reset' && resetListeners.push(listener) } as never)
+  const send = (event: Record<string, unknown>) => plugin[event.type as 'page' | 'track' | 'identify']!({ event } as never)
+  return { plugin, send, reset: () => resetListeners.forEach((listener) => listener()) }
+}
+
+describe('consentCategories, with the plugin', () => {
+  it('no script is injected at load', () => {
+    loadedPlugin({ consentCategories: ADVERTISING })
+    expect(scriptSources()).toEqual([])
+    expect(held()).toEqual([])
+  })
+
+  it('an event that denies the category is dropped, with a debug message, and loads nothing', () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Signed Up', context: denied('Advertising') })
+    expect(held()).toEqual([])
+    expect(scriptSources()).toEqual([])
+    expect(debugMessages().some((message) => /consent/i.test(message) && message.includes('Advertising'))).toBe(true)
+  })
+
+  it('an event without consent preferences is dropped too', () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Signed Up' })
+    send({ type: 'identify', traits: { email: 'ada@example.com' }, context: { consent: {} } })
+    send({ type: 'track', event: 'Signed Up', context: { consent: { categoryPreferences: { Advertising: 'yes' } } } })
+    expect(held()).toEqual([])
+    expect(scriptSources()).toEqual([])
+  })
+
+  it('a later event that grants it loads the script then, and its commands are pushed', () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Denied', context: denied('Advertising') })
+    expect(scriptSources()).toEqual([])
+    send({ type: 'track', event: 'Signed Up', properties: { plan: 'pro' }, context: granted('Advertising') })
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(document.getElementById('hs-script-loader')?.getAttribute('src')).toBe(TRACKING_SRC)
+    expect(held()).toEqual([['trackEvent', { id: 'Signed Up', plan: 'pro' }]])
+  })
+
+  it('a granting page that loads the script pushes no trackPageView (the script records that view)', () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'page', properties: { path: '/pricing' }, context: granted('Advertising') })
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([])
+    // The next page is a new view: HubSpot hears of it.
+    send({ type: 'page', properties: { path: '/signup', search: '?plan=pro' }, context: granted('Advertising') })
+    expect(held()).toEqual([['setPath', '/signup?plan=pro'], ['trackPageView']])
+  })
+
+  it('a granting page after a denied one still pushes no trackPageView: the view it loads on is recorded by the script', () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'page', properties: { path: '/' }, context: denied('Advertising') })
+    send({ type: 'page', properties: { path: '/pricing' }, context: granted('Advertising') })
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([])
+  })
+
+  it('every listed category must be granted', () => {
+    const { send } = loadedPlugin({ consentCategories: ['Advertising', 'Analytics'] })
+    send({ type: 'track', event: 'Half', context: granted('Advertising') })
+    expect(scriptSources()).toEqual([])
+    expect(held()).toEqual([])
+    send({ type: 'track', event: 'Both', context: granted('Advertising', 'Analytics') })
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([['trackEvent', { id: 'Both' }]])
+  })
+
+  it('consent is per event: once the script is loaded, a denying event is still dropped', () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Yes', context: granted('Advertising') })
+    send({ type: 'track', event: 'No', context: denied('Advertising') })
+    send({ type: 'identify', traits: { email: 'ada@example.com' }, context: denied('Advertising') })
+    expect(held()).toEqual([['trackEvent', { id: 'Yes' }]])
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+  })
+
+  it('without consentCategories the script loads at once and events need no consent', () => {
+    const { send } = loadedPlugin()
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    send({ type: 'track', event: 'Signed Up', context: denied('Advertising') })
+    expect(held()).toEqual([['trackEvent', { id: 'Signed Up' }]])
+  })
+})
+
+describe('consentCategories, with the classic integration', () => {
+  type Classic = Record<'initialize' | 'page' | 'track', (facade?: unknown) => void>
+  const facade = (obj: Record<string, unknown>) => new Track(obj, {})
+
+  it('initialize() injects nothing; a granting track loads the script and is pushed', () => {
+    const integration = new HubSpot({ portalId: '62515', consentCategories: ADVERTISING }) as unknown as Classic
+    integration.initialize()
+    expect(scriptSources()).toEqual([])
+    integration.track(facade({ event: 'Denied', context: denied('Advertising') }))
+    expect(scriptSources()).toEqual([])
+    expect(held()).toEqual([])
+    integration.track(facade({ event: 'Signed Up', context: granted('Advertising') }))
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([['trackEvent', { id: 'Signed Up' }]])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// With the real analytics-next
+
+/** analytics-next with the given destinations only: settings given inline, so no request to Segment's CDN. */
+async function analyticsWith(setup: { plugins?: Plugin[]; classic?: Record<string, unknown> }): Promise<Analytics> {
+  const [analytics] = await AnalyticsBrowser.load({
+    writeKey: 'test',
+    cdnSettings: { integrations: setup.classic ? { HubSpot: setup.classic } : {} } as never,
+    plugins: setup.plugins ?? [],
+    classicIntegrations: setup.classic ? [HubSpot as never] : [],
+  })
+  return analytics
+}
+
+/** Waits for a condition that analytics-next makes true asynchronously. */
+async function until(condition: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
+  const start = Date.now()
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+describe('privacy with the real analytics-next', () => {
+  it('consent from the call options: denied is dropped, granted loads the script and is pushed', async () => {
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', consentCategories: ADVERTISING })] })
+    expect(scriptSources()).toEqual([])
+
+    const deniedCtx = await analytics.track('Denied', {}, { context: { consent: { categoryPreferences: { Advertising: false } } } })
+    // analytics-next moves `options.context` into the event's context.
+    expect(deniedCtx.event.context?.consent).toEqual({ categoryPreferences: { Advertising: false } })
+    expect(held()).toEqual([])
+    expect(scriptSources()).toEqual([])
+    expect(debugMessages().some((message) => /consent/i.test(message))).toBe(true)
+
+    await analytics.track('x', {}, { context: { consent: { categoryPreferences: { Advertising: true } } } })
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([['trackEvent', { id: 'x' }]])
+  })
+
+  it('consent given as an unknown call option lands in context too', async () => {
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', consentCategories: ADVERTISING })] })
+    await analytics.track('x', {}, { consent: { categoryPreferences: { Advertising: true } } } as never)
+    expect(held()).toEqual([['trackEvent', { id: 'x' }]])
+  })
+
+  it('a granting first page loads the script and pushes no trackPageView', async () => {
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', consentCategories: ADVERTISING })] })
+    await analytics.page({}, { context: { consent: { categoryPreferences: { Advertising: true } } } })
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([])
+  })
+
+  it('the classic integration: a granting track loads the script', async () => {
+    const analytics = await analyticsWith({ classic: { portalId: '62515', consentCategories: ADVERTISING } })
+    await analytics.page() // initialises the classic integration (it assumes a page view)
+    await until(() => Array.isArray(win._hsq), 'the classic integration to initialise')
+    expect(scriptSources()).toEqual([])
+    await analytics.track('x', {}, { context: { consent: { categoryPreferences: { Advertising: true } } } })
+    await until(() => held().length > 0, 'the track to reach window._hsq')
+    expect(scriptSources()).toEqual([TRACKING_SRC])
+    expect(held()).toEqual([['trackEvent', { id: 'x' }]])
+  })
+
+  it('revokeCookiesOnReset, plugin: analytics.reset() pushes exactly ["revokeCookieConsent"] onto window._hsp', async () => {
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', revokeCookiesOnReset: true })] })
+    await analytics.identify('user-1', { email: 'ada@example.com' })
+    expect(win._hsp).toBeUndefined()
+    analytics.reset()
+    expect(win._hsp).toEqual([['revokeCookieConsent']])
+  })
+
+  it('revokeCookiesOnReset, plugin: a page that already has HubSpot’s _hsp queue keeps its entries', async () => {
+    const own = ['addPrivacyConsentListener', () => undefined]
+    win._hsp = [own]
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', revokeCookiesOnReset: true })] })
+    analytics.reset()
+    expect(win._hsp).toEqual([own, ['revokeCookieConsent']])
+  })
+
+  it('without revokeCookiesOnReset, plugin: analytics.reset() leaves _hsp alone', async () => {
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515' })] })
+    analytics.reset()
+    expect(win._hsp).toBeUndefined()
+  })
+
+  it('revokeCookiesOnReset, classic: analytics.reset() pushes exactly ["revokeCookieConsent"] onto window._hsp', async () => {
+    const analytics = await analyticsWith({ classic: { portalId: '62515', revokeCookiesOnReset: true } })
+    await analytics.page()
+    await until(() => scriptSources().includes(TRACKING_SRC), 'the classic integration to initialise')
+    expect(win._hsp).toBeUndefined()
+    analytics.reset()
+    expect(win._hsp).toEqual([['revokeCookieConsent']])
+  })
+
+  it('without revokeCookiesOnReset, classic: analytics.reset() leaves _hsp alone', async () => {
+    const analytics = await analyticsWith({ classic: { portalId: '62515' } })
+    await analytics.page()
+    await until(() => scriptSources().includes(TRACKING_SRC), 'the classic integration to initialise')
+    analytics.reset()
+    expect(win._hsp).toBeUndefined()
+  })
+})
+
+describe('revokeCookiesOnReset without analytics-next', () => {
+  it('the plugin’s reset listener pushes once per reset', () => {
+    const { reset } = loadedPlugin({ revokeCookiesOnReset: true })
+    reset()
+    reset()
+    expect(win._hsp).toEqual([['revokeCookieConsent'], ['revokeCookieConsent']])
+  })
+})
