@@ -12,10 +12,9 @@ export function isDate(value: unknown): value is Date {
   }
 }
 
-/** Whether a string has the shape of an ISO-8601 date or date-time (valid or not). */
-export function looksLikeIsoDate(value: string): boolean {
-  // Cheap checks first: most strings are not dates.
-  return value.length >= 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45 && ISO_8601.test(value)
+/** A cheap first look (`YYYY-MM-…`): most strings are not dates and stop here. */
+export function mayBeIsoDate(value: string): boolean {
+  return value.length >= 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45
 }
 
 const daysIn = (year: number, month: number): number =>
@@ -28,15 +27,33 @@ const daysIn = (year: number, month: number): number =>
  */
 export function toHubSpotDate(value: unknown): number | undefined {
   const ms = isDate(value) ? Date.prototype.getTime.call(value) : typeof value === 'string' ? parseIso(value) : NaN
-  return Number.isFinite(ms) ? ms : undefined
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined
 }
 
-function parseIso(text: string): number {
+/** Unix milliseconds; NaN for an invalid date; `undefined` when the text is not ISO-8601 at all. */
+export function parseIso(text: string): number | undefined {
   const match = ISO_8601.exec(text)
-  if (!match) return NaN
-  const [, year, month, day, time = '00:00', seconds = ':00', fraction = '', zone = 'Z'] = match as unknown as string[]
-  // Date.parse would roll 2023-02-30 over into March.
-  if (Number(day) > daysIn(Number(year), Number(month))) return NaN
-  const offset = zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase()
-  return Date.parse(`${year}-${month}-${day}T${time}${seconds}.${fraction.slice(0, 3).padEnd(3, '0')}${offset}`)
+  if (!match) return undefined
+  const year = +match[1]!
+  const month = +match[2]!
+  const day = +match[3]!
+  const time = match[4]
+  const hour = time ? +time.slice(0, 2) : 0
+  const minute = time ? +time.slice(3) : 0
+  const second = match[5] ? +match[5].slice(1) : 0
+  const fraction = match[6]
+  const zone = match[7]
+  let offset = 0
+  if (zone && zone.length > 1) {
+    const zoneHour = +zone.slice(1, 3)
+    const zoneMinute = +zone.slice(-2)
+    if (zoneHour > 23 || zoneMinute > 59) return NaN
+    offset = (zone[0] === '-' ? -1 : 1) * (zoneHour * 60 + zoneMinute) * 60_000
+  }
+  // Checked here because Date.UTC would roll 2023-02-30 over into March.
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return NaN
+  const ms = fraction ? +fraction.slice(0, 3).padEnd(3, '0') : 0
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms)
+  // Date.UTC reads years 0-99 as 1900-1999.
+  return (year < 100 ? new Date(utc).setUTCFullYear(year) : utc) - offset
 }

@@ -1,4 +1,4 @@
-import { isDate, looksLikeIsoDate, toHubSpotDate } from './date'
+import { isDate, mayBeIsoDate, parseIso, toHubSpotDate } from './date'
 import type { HubSpotValue } from './types'
 
 // Whitespace as JavaScript's \s knows it, plus zero-width characters and the BOM.
@@ -27,7 +27,9 @@ export function toHubSpotValue(value: unknown): HubSpotValue | undefined {
   switch (typeof value) {
     case 'string': {
       const text = trimText(value)
-      return looksLikeIsoDate(text) ? toHubSpotDate(text) : text
+      const ms = mayBeIsoDate(text) ? parseIso(text) : undefined
+      // Not a date: the text itself. An invalid date: nothing.
+      return ms === undefined ? text : Number.isFinite(ms) ? ms : undefined
     }
     case 'number':
       return Number.isFinite(value) ? value : undefined
