@@ -1,22 +1,25 @@
 import { isDate, mayBeIsoDate, parseIso, toHubSpotDate } from './date'
 import type { HubSpotValue } from './types'
 
-// Whitespace as JavaScript's \s knows it, plus zero-width characters and the BOM.
-const TRIMMABLE = /[\s\u180e\u200b-\u200d\u2060\ufeff]/
-
-// A printable ASCII character other than space can't start or end a trimmable run.
-const printable = (code: number): boolean => code > 32 && code < 127
+/** Whitespace as JavaScript's `\s` knows it, plus zero-width characters and the BOM. */
+function trimmable(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13)
+  if (code < 160) return false
+  return (
+    code === 160 || code === 0x1680 || code === 0x180e || (code >= 0x2000 && code <= 0x200d) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x2060 ||
+    code === 0x3000 || code === 0xfeff
+  )
+}
 
 /** Strips every leading and trailing run of whitespace and zero-width characters, mixed in any order. */
 export function trimText(text: string): string {
-  const last = text.length - 1
-  if (last < 0 || (printable(text.charCodeAt(0)) && printable(text.charCodeAt(last)))) return text
-  // An index scan, not a regex with `$`: linear even on megabytes of spaces.
+  // Character codes, not a regex: linear and cheap even on megabytes of spaces.
   let start = 0
   let end = text.length
-  while (start < end && TRIMMABLE.test(text[start]!)) start++
-  while (end > start && TRIMMABLE.test(text[end - 1]!)) end--
-  return text.slice(start, end)
+  while (start < end && trimmable(text.charCodeAt(start))) start++
+  while (end > start && trimmable(text.charCodeAt(end - 1))) end--
+  return start === 0 && end === text.length ? text : text.slice(start, end)
 }
 
 /**

@@ -1,21 +1,11 @@
 // HubSpot's scripts blocked (the route aborted, as an ad blocker or a content security policy does):
 // analytics-next and another destination in the same page keep working at once, nothing reaches
 // window.onerror, and the destination warns once.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { HubSpotOptions } from '../../src/settings'
-import { PORTAL_ID, destinationWarnings, startHarness, type Harness, type PageGlobals, type TestPage } from './harness'
+import { PORTAL_ID, destinationWarnings, useHarness, type PageGlobals, type TestPage } from './harness'
 
-let harness: Harness
-
-beforeAll(async () => {
-  harness = await startHarness()
-})
-afterEach(async () => {
-  await harness.closePages()
-})
-afterAll(async () => {
-  await harness?.close()
-})
+const harness = useHarness()
 
 type Recorded = { type: string; event?: string; userId?: string | null }
 type RecorderGlobals = PageGlobals & { __recorded: Recorded[]; __durations: number[] }
@@ -74,7 +64,7 @@ const notLoaded = (opened: TestPage, what: RegExp): string[] => destinationWarni
 
 describe('HubSpot blocked', () => {
   it('another destination receives every event at once; no error reaches the page; one warning', async () => {
-    const opened = await harness.open('npm', { blocked: true })
+    const opened = await harness().open('npm', { blocked: true })
     await loadWithRecorder(opened, { portalId: PORTAL_ID })
     await send(opened, 1) // most likely before the blocked script has failed
     await expect.poll(() => notLoaded(opened, /HubSpot's script did not load/).length).toBe(1)
@@ -123,7 +113,7 @@ describe('HubSpot blocked', () => {
   })
 
   it('with loadFormsSdk, analytics.ready does not stall when the Forms SDK is blocked', async () => {
-    const opened = await harness.open('npm', { blocked: true })
+    const opened = await harness().open('npm', { blocked: true })
     await loadWithRecorder(opened, { portalId: PORTAL_ID, loadFormsSdk: true })
     const waited = await opened.page.evaluate(async () => {
       const analytics = (window as unknown as RecorderGlobals).e2e.analytics!

@@ -1,24 +1,12 @@
 // The self-hosted CDN path: the page has analytics-next only (no import of this package), `cdnURL`
 // points at the local server, which answers the settings request and serves
 // dist/next-integrations/integrations/hubspot/<version>/hubspot.dynamic.js.gz gzip-encoded.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  PACKAGE_VERSION,
-  PORTAL_ID,
-  destinationWarnings,
-  hubSpotLoaded,
-  received,
-  startHarness,
-  type Harness,
-  type PageGlobals,
-} from './harness'
+import { describe, expect, it } from 'vitest'
+import { PACKAGE_VERSION, PORTAL_ID, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals } from './harness'
 
-let harness: Harness
-
-beforeAll(async () => {
-  harness = await startHarness()
+const harness = useHarness((started) => {
   // Shaped like Segment's settings for a source with HubSpot in device mode.
-  harness.cdnSettings.set('cdn-versioned', {
+  started.cdnSettings.set('cdn-versioned', {
     integrations: {
       'Segment.io': { apiKey: 'cdn-versioned' },
       HubSpot: {
@@ -32,18 +20,12 @@ beforeAll(async () => {
       },
     },
   })
-  harness.cdnSettings.set('cdn-latest', {
+  started.cdnSettings.set('cdn-latest', {
     integrations: {
       'Segment.io': { apiKey: 'cdn-latest' },
       HubSpot: { portalId: PORTAL_ID, type: 'browser' },
     },
   })
-})
-afterEach(async () => {
-  await harness.closePages()
-})
-afterAll(async () => {
-  await harness?.close()
 })
 
 describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
@@ -51,8 +33,8 @@ describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
     ['cdn-versioned', PACKAGE_VERSION, '000004242'],
     ['cdn-latest', 'latest', 'Trial Started'],
   ])('with write key %s, loads the destination from next-integrations/integrations/hubspot/%s/', async (writeKey, folder, eventId) => {
-    const opened = await harness.open('analytics-only')
-    const servedBefore = harness.served.length
+    const opened = await harness().open('analytics-only')
+    const servedBefore = harness().served.length
     const globals = await opened.page.evaluate(
       async ({ writeKey, cdnURL }) => {
         const w = window as unknown as PageGlobals
@@ -68,7 +50,7 @@ describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
           plugins: analytics.queue.plugins.filter((p) => p.type === 'destination').map((p) => p.name),
         }
       },
-      { writeKey, cdnURL: harness.url },
+      { writeKey, cdnURL: harness().url },
     )
     expect(globals).toEqual({
       before: { loader: false, integration: false },
@@ -76,7 +58,7 @@ describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
       integrationName: 'HubSpot',
       plugins: ['HubSpot'],
     })
-    expect(harness.served.slice(servedBefore)).toEqual([
+    expect(harness().served.slice(servedBefore)).toEqual([
       `/v1/projects/${writeKey}/settings`,
       `/next-integrations/integrations/hubspot/${folder}/hubspot.dynamic.js.gz`,
     ])
@@ -105,8 +87,6 @@ describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
       { type: 'event', id: eventId, properties: { id: eventId, days: 14 }, identity: { email: 'ada@example.com' } },
     ])
     expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
-    expect(opened.pageErrors).toEqual([])
-    expect(opened.otherRequests).toEqual([])
-    expect(destinationWarnings(opened)).toEqual([])
+    expectQuietPage(opened)
   })
 })

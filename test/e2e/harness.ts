@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { launchChromium, routeHubSpot, type StandInOptions } from '../support/browser'
 import { startServer, type LocalServer } from '../support/server'
 
@@ -203,6 +204,30 @@ export async function startHarness(): Promise<Harness> {
   }
 }
 
+/**
+ * Registers a test file's hooks: one harness started before its tests (then `setup`, if given, run
+ * on it), the pages a test opened closed after it, and the harness closed after the last. Returns
+ * a getter for the harness, for use inside the tests.
+ */
+export function useHarness(setup?: (harness: Harness) => void | Promise<void>): () => Harness {
+  let harness: Harness | undefined
+  const get = (): Harness => {
+    if (!harness) throw new Error('the harness is not started yet: call the getter inside a test or hook')
+    return harness
+  }
+  beforeAll(async () => {
+    harness = await startHarness()
+    await setup?.(harness)
+  })
+  afterEach(async () => {
+    await get().closePages()
+  })
+  afterAll(async () => {
+    await harness?.close()
+  })
+  return get
+}
+
 /** What HubSpot's stand-in received, with the hit timestamps left out. */
 export async function received(page: Page): Promise<Omit<StandInRecord, 'hits'> & { hits: Array<Record<string, unknown>> }> {
   return page.evaluate(() => {
@@ -224,4 +249,11 @@ export async function hubSpotLoaded(page: Page): Promise<void> {
 /** Warnings the destination wrote to the console. */
 export function destinationWarnings(opened: TestPage): string[] {
   return opened.console.filter((m) => m.type === 'warning' && m.text.startsWith('[hubspot-destination]')).map((m) => m.text)
+}
+
+/** Nothing went wrong in the page: no page error, no request leaving the machine, no warning from the destination. */
+export function expectQuietPage(opened: TestPage): void {
+  expect(opened.pageErrors).toEqual([])
+  expect(opened.otherRequests).toEqual([])
+  expect(destinationWarnings(opened)).toEqual([])
 }

@@ -1,21 +1,11 @@
 // The analytics-next plugin in Chromium, with the real analytics-next in the page, both bundled from
 // npm ('npm') and from script tags with dist/hubspot.iife.js ('umd'). HubSpot's hosts are answered
 // by the stand-ins in test/fixtures; the tests assert what they received, in order.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { HubSpotOptions } from '../../src/settings'
-import { PORTAL_ID, destinationWarnings, hubSpotLoaded, received, startHarness, type Harness, type PageGlobals, type TestPage } from './harness'
+import { PORTAL_ID, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals, type TestPage } from './harness'
 
-let harness: Harness
-
-beforeAll(async () => {
-  harness = await startHarness()
-})
-afterEach(async () => {
-  await harness.closePages()
-})
-afterAll(async () => {
-  await harness?.close()
-})
+const harness = useHarness()
 
 /** Loads analytics-next with the plugin and sends the initial page call, as a site does on load. */
 async function loadWithPlugin(opened: TestPage, options: HubSpotOptions): Promise<void> {
@@ -34,15 +24,9 @@ async function loadWithPlugin(opened: TestPage, options: HubSpotOptions): Promis
   }, options)
 }
 
-function expectQuietPage(opened: TestPage): void {
-  expect(opened.pageErrors).toEqual([])
-  expect(opened.otherRequests).toEqual([])
-  expect(destinationWarnings(opened)).toEqual([])
-}
-
 describe('dist/hubspot.iife.js', () => {
   it('exposes window.HubSpotDestination = { hubspot, HubSpot }; its classic integration initialises in the browser', async () => {
-    const opened = await harness.open('umd')
+    const opened = await harness().open('umd')
     const before = await opened.page.evaluate((portalId) => {
       const exposed = (window as unknown as { HubSpotDestination: Record<string, unknown> }).HubSpotDestination
       const HubSpot = exposed.HubSpot as unknown as PageGlobals['e2e']['HubSpot']
@@ -68,7 +52,7 @@ describe('dist/hubspot.iife.js', () => {
 
 describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
   it('page, identify and a legacy trackEvent reach HubSpot in order; the identity rides on the next hit', async () => {
-    const opened = await harness.open(kind)
+    const opened = await harness().open(kind)
     await loadWithPlugin(opened, { portalId: PORTAL_ID })
     await hubSpotLoaded(opened.page)
     await opened.page.evaluate(async (kind) => {
@@ -102,7 +86,7 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
   })
 
   it('custom behavioral events: mapped names, pe<portalId>_ names, and the contact from context.traits first', async () => {
-    const opened = await harness.open(kind)
+    const opened = await harness().open(kind)
     await loadWithPlugin(opened, {
       portalId: PORTAL_ID,
       useCustomBehavioralEvents: true,
@@ -135,7 +119,7 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
   })
 
   it('pushes onto _hsq at once while the script is still loading; HubSpot drains it in order', async () => {
-    const opened = await harness.open(kind, { delayMs: 2000 })
+    const opened = await harness().open(kind, { delayMs: 2000 })
     await loadWithPlugin(opened, { portalId: PORTAL_ID })
     const early = await opened.page.evaluate(async () => {
       const w = window as unknown as PageGlobals
@@ -173,7 +157,7 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
 
   it('loads the Forms SDK, and hbspt.forms.create works inside analytics.ready', async () => {
     // Slow HubSpot hosts: `ready` must wait for the Forms SDK rather than run before it exists.
-    const opened = await harness.open(kind, { delayMs: 400 })
+    const opened = await harness().open(kind, { delayMs: 400 })
     const inReady = await opened.page.evaluate(async (portalId) => {
       const { e2e } = window as unknown as PageGlobals & { hbspt?: { forms?: { create?: (options: unknown) => unknown } } }
       const [analytics] = await e2e.AnalyticsBrowser.load(
@@ -208,7 +192,7 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
   })
 
   it('uses the EU hosts with enableEuropeanDataCenter', async () => {
-    const opened = await harness.open(kind)
+    const opened = await harness().open(kind)
     await loadWithPlugin(opened, { portalId: PORTAL_ID, enableEuropeanDataCenter: true, loadFormsSdk: true })
     await hubSpotLoaded(opened.page)
     await opened.page.waitForFunction(() => (window as unknown as PageGlobals).__hubspot?.formsHost !== undefined)

@@ -38,6 +38,7 @@ import {
   type Built,
   type Plan,
 } from './arbitraries'
+import { measure } from './timing'
 
 /** A hang detector for fuzzed inputs (strings of up to 100,000 characters), generous for a loaded 2-core CI box. */
 const CALL_BUDGET_MS = 250
@@ -78,6 +79,25 @@ function fail(problem: string | undefined, what: string): void {
 
 function hubSpotScripts(): string[] {
   return Array.from(document.getElementsByTagName('script'), (s) => s.src)
+}
+
+/**
+ * Starts an adapter's page life (an empty `_hsq`, no `_hsp`, Object.prototype as it is); the
+ * function it returns checks the page after it: `_hsq` still an array of valid commands, `_hsp`
+ * unwritten, Object.prototype untouched, and no script but HubSpot's.
+ */
+function startPageLife(): () => void {
+  win._hsq = []
+  delete win._hsp
+  const prototypeUntouched = prototypeSnapshot()
+  return () => {
+    if (!Array.isArray(win._hsq)) throw new Error('window._hsq is no longer an array')
+    fail(checkCommands(win._hsq), 'window._hsq')
+    if (win._hsp !== undefined) throw new Error('window._hsp was written without a reset')
+    fail(prototypeUntouched(), 'prototype')
+    const foreign = hubSpotScripts().filter((src) => !HOSTS.test(src))
+    if (foreign.length > 0) throw new Error(`a script not on HubSpot's hosts: ${foreign.join(', ')}`)
+  }
 }
 
 const FACADES = { page: Page, identify: Identify, track: Track, group: Group, alias: Alias } as const
@@ -161,9 +181,7 @@ describe('fuzz: adapters', () => {
   it(`the analytics-next plugin takes any event (${ADAPTER_RUNS} page lives of 1-4 events)`, () => {
     runProperty(
       fc.property(validOptionsArb, eventsArb, (options: HubSpotOptions, events) => {
-        win._hsq = []
-        delete win._hsp
-        const prototypeUntouched = prototypeSnapshot()
+        const endPageLife = startPageLife()
         const plugin = hubspot(options)
         void plugin.load({} as never, { on: () => undefined } as never)
         for (const [method, plan] of events) {
@@ -174,12 +192,7 @@ describe('fuzz: adapters', () => {
           if (returned !== ctx) throw new Error(`plugin.${method} did not return its context`)
           fail(unchanged(), `plugin.${method} input`)
         }
-        if (!Array.isArray(win._hsq)) throw new Error('window._hsq is no longer an array')
-        fail(checkCommands(win._hsq), 'window._hsq')
-        if (win._hsp !== undefined) throw new Error('window._hsp was written without a reset')
-        fail(prototypeUntouched(), 'prototype')
-        const foreign = hubSpotScripts().filter((src) => !HOSTS.test(src))
-        if (foreign.length > 0) throw new Error(`a script not on HubSpot's hosts: ${foreign.join(', ')}`)
+        endPageLife()
       }),
       ADAPTER_RUNS,
     )
@@ -188,9 +201,7 @@ describe('fuzz: adapters', () => {
   it(`the classic integration takes any facade (${ADAPTER_RUNS} page lives of 1-4 events)`, () => {
     runProperty(
       fc.property(validOptionsArb, eventsArb, (options: HubSpotOptions, events) => {
-        win._hsq = []
-        delete win._hsp
-        const prototypeUntouched = prototypeSnapshot()
+        const endPageLife = startPageLife()
         const integration = new HubSpot(options) as unknown as Record<Method | 'initialize', (facade?: unknown) => void>
         integration.initialize()
         for (const [method, plan] of events) {
@@ -200,12 +211,7 @@ describe('fuzz: adapters', () => {
           timed(`classic ${method}`, () => integration[method](facade))
           fail(unchanged(), `classic ${method} input`)
         }
-        if (!Array.isArray(win._hsq)) throw new Error('window._hsq is no longer an array')
-        fail(checkCommands(win._hsq), 'window._hsq')
-        if (win._hsp !== undefined) throw new Error('window._hsp was written without a reset')
-        fail(prototypeUntouched(), 'prototype')
-        const foreign = hubSpotScripts().filter((src) => !HOSTS.test(src))
-        if (foreign.length > 0) throw new Error(`a script not on HubSpot's hosts: ${foreign.join(', ')}`)
+        endPageLife()
       }),
       ADAPTER_RUNS,
     )
@@ -250,24 +256,7 @@ describe('fuzz: a 1 MB payload returns within 50 ms', () => {
     { label: 'custom behavioral events', options: { portalId: '62515', useCustomBehavioralEvents: true, events: { 'Signed Up': 'pe62515_signed_up' } } },
   ]
 
-  // A bound on what one call costs, not a benchmark. Test files run in parallel on a shared 2-core
-  // box, so wall time mostly measures the neighbours; CPU time (this process only) does not, but
-  // counts V8's parallel GC threads. A call's cost is the lower of the two; after a warm-up call,
-  // the cheapest of five must stay under 50 ms. Work that grows faster than the input fails it by far.
-  function measure(call: () => unknown): number {
-    call()
-    let best = Infinity
-    for (let i = 0; i < 5; i++) {
-      const cpu = process.cpuUsage()
-      const start = performance.now()
-      call()
-      const wall = performance.now() - start
-      const { user, system } = process.cpuUsage(cpu)
-      best = Math.min(best, wall, (user + system) / 1000)
-    }
-    return best
-  }
-
+  // The cheapest of five calls, in the lower of wall and CPU time (see timing.ts), must stay under 50 ms.
   for (const { label, options } of variants) {
     for (const { name, event } of cases) {
       it(`${name} (${label}): toCommands, plugin and classic integration`, () => {

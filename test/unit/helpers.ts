@@ -47,6 +47,11 @@ export function resetPage(): void {
   delete win.hbspt
   localStorage.clear()
   sessionStorage.clear()
+  clearCookies()
+}
+
+/** Expires every cookie the page can see. */
+export function clearCookies(): void {
   for (const cookie of document.cookie.split(';')) {
     const name = cookie.split('=')[0]!.trim()
     if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`

@@ -9,6 +9,7 @@ import { hubspot } from '../../src/plugin'
 import { MAX_HELD_COMMANDS } from '../../src/queue'
 import { HubSpotSettingsError, type HubSpotOptions } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
+import { clearCookies } from './helpers'
 
 type HubSpotGlobals = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const page = window as HubSpotGlobals
@@ -76,10 +77,7 @@ beforeEach(() => {
   document.head.innerHTML = ''
   document.body.innerHTML = ''
   localStorage.clear()
-  for (const cookie of document.cookie.split(';')) {
-    const name = cookie.split('=')[0]?.trim()
-    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
-  }
+  clearCookies()
 })
 
 afterEach(() => {

@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { HubSpot } from '../../src/classic'
 import { hubspot } from '../../src/plugin'
 import type { HubSpotOptions } from '../../src/settings'
+import { resetPage } from './helpers'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const win = window as HsWindow
@@ -30,19 +31,6 @@ function scriptSources(): string[] {
 function held(): unknown[] {
   expect(Array.isArray(win._hsq)).toBe(true)
   return win._hsq as unknown[]
-}
-
-function resetPage(): void {
-  for (const script of Array.from(document.getElementsByTagName('script'))) script.remove()
-  delete win._hsq
-  delete win._hsp
-  delete win.hbspt
-  localStorage.clear()
-  sessionStorage.clear()
-  for (const cookie of document.cookie.split(';')) {
-    const name = cookie.split('=')[0]!.trim()
-    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
-  }
 }
 
 let debug: MockInstance<typeof console.debug>

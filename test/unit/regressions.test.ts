@@ -10,6 +10,7 @@ import { normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/n
 import { hubspot } from '../../src/plugin'
 import { parseSettings } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
+import { measure } from './timing'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }
 const win = window as HsWindow
@@ -151,20 +152,7 @@ describe('regressions: the classic integration never lets an error out', () => {
 })
 
 describe('regressions: a 1 MB payload returns within 50 ms', () => {
-  // The fastest of five calls, in the lower of wall and CPU time (see fuzz.test.ts for why).
-  function cost(call: () => unknown): number {
-    call()
-    let best = Infinity
-    for (let i = 0; i < 5; i++) {
-      const cpu = process.cpuUsage()
-      const start = performance.now()
-      call()
-      const wall = performance.now() - start
-      const { user, system } = process.cpuUsage(cpu)
-      best = Math.min(best, wall, (user + system) / 1000)
-    }
-    return best
-  }
+  // The fastest of five calls, in the lower of wall and CPU time (see timing.ts for why).
   const MB = 1024 * 1024
 
   // event-names.ts eventMatchKey: four Unicode regex passes over the whole name, the first of which
@@ -172,13 +160,13 @@ describe('regressions: a 1 MB payload returns within 50 ms', () => {
   it('a 1 MB camelCase event name with an events mapping', () => {
     const mapped = parseSettings({ portalId: '62515', events: { 'Signed Up': 'pe62515_signed_up' } })
     const event = { type: 'track', event: 'aB'.repeat(MB / 2), properties: {} }
-    expect(cost(() => toCommands(event, mapped, seen))).toBeLessThan(50)
+    expect(measure(() => toCommands(event, mapped, seen))).toBeLessThan(50)
   })
 
   // eventMatchKey plus customBehavioralEventName: each a few regex passes over the whole name.
   it('a 1 MB event name with custom behavioral events and an events mapping', () => {
     const custom = parseSettings({ portalId: '62515', useCustomBehavioralEvents: true, events: { 'Signed Up': 'pe62515_signed_up' } })
     const event = { type: 'track', event: `Signed Up ${'word '.repeat(MB / 5)}`, properties: {} }
-    expect(cost(() => toCommands(event, custom, seen))).toBeLessThan(50)
+    expect(measure(() => toCommands(event, custom, seen))).toBeLessThan(50)
   })
 })
