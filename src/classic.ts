@@ -38,6 +38,8 @@ function defineIntegration(): IntegrationClass {
 
   Object.assign(Integration.prototype, {
     initialize(this: ClassicIntegration): void {
+      // analytics.js may initialize again (on a later page call): the first one already signals ready.
+      if (this.destination) return
       const settings = parseSettings(this.options)
       const destination = createDestination(window as BrowserWindow, settings, { pageSeen: true })
       this.destination = destination

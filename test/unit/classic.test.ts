@@ -91,6 +91,16 @@ describe('loading', () => {
     expect(scriptsAtReady).toEqual([TRACKING])
   })
 
+  test('a second initialize (analytics.js retries on a later page call) adds no second script and no second ready', () => {
+    const integration = classicIntegration()
+    const ready = vi.fn()
+    integration.on('ready', ready)
+    integration.initialize()
+    integration.initialize()
+    expect(scripts()).toEqual([TRACKING])
+    expect(ready).toHaveBeenCalledTimes(1)
+  })
+
   test('with loadFormsSdk, ready is emitted only once window.hbspt.forms exists', async () => {
     const integration = classicIntegration({ portalId: PORTAL_ID, loadFormsSdk: true })
     const ready = vi.fn()
