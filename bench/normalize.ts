@@ -3,7 +3,10 @@ import { Bench } from 'tinybench'
 // The browser build of the peer: its identify/track only read the global `_hsq`, so they run in Node as they are.
 // @ts-expect-error the package ships no types
 import analyticsHubspot from '@analytics/hubspot/lib/analytics-plugin-hubspot.browser.es.js'
-import { INITIAL_STATE, normalizeProperties, normalizeTraits, parseSettings, toCommands } from '../dist/index.js'
+// The built package, as a site gets it; loaded by URL so that type-checking doesn't need dist/.
+const { INITIAL_STATE, normalizeProperties, normalizeTraits, parseSettings, toCommands } = (await import(
+  new URL('../dist/index.js', import.meta.url).href
+)) as typeof import('hubspot-destination')
 import { IDENTIFY_EVENT, TRACK_EVENT, identifyTraits, lowerCaseCopy, trackProperties } from './workloads'
 
 /** Calls per timed sample: single calls of a few hundred nanoseconds would mostly time the timer. */
