@@ -26,7 +26,7 @@ export interface Mapping {
 export const MAX_EVENT_NAME_LENGTH = 1000
 
 // RFC 5321 caps an address at 254 characters; the cap also keeps the regex cheap.
-const EMAIL = /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 function asEmail(value: unknown): string | undefined {
   const email = typeof value === 'string' ? trimText(value) : ''
