@@ -6,8 +6,8 @@
  * Cases per run (FC_RUNS = 10,000 by default):
  *   - normalizeProperties + normalizeTraits: FC_RUNS inputs
  *   - toCommands: FC_RUNS events
- *   - plugin adapter: FC_RUNS / 5 page lives of 1-4 events each (creating a destination per case is the cost)
- *   - classic adapter: FC_RUNS / 5 page lives of 1-4 events each
+ *   - plugin adapter: FC_RUNS page lives of 1-4 events each
+ *   - classic adapter: FC_RUNS page lives of 1-4 events each
  * For every input: nothing throws, every command is known and carries primitives under keys in
  * normal form (never a forbidden one), the input is unchanged, Object.prototype is untouched, and
  * each call returns within CALL_BUDGET_MS. A 1 MB payload is measured separately (< 50 ms a call).
@@ -46,7 +46,7 @@ const CALL_BUDGET_MS = 250
 const PROPERTY_TIMEOUT_MS = Math.max(120_000, FC_RUNS * 20)
 /** The bound for a 1 MB payload. */
 const MB_BUDGET_MS = 50
-const ADAPTER_RUNS = Math.max(Math.ceil(FC_RUNS / 5), 1)
+const ADAPTER_RUNS = FC_RUNS
 const HOSTS = /^https:\/\/js(-eu1)?\.(hs-scripts\.com|hsforms\.net)\//
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }
