@@ -10,9 +10,10 @@ const define = {
   global: 'globalThis',
 }
 
-// Files the browser bundles write into dist/. tsup runs the configs below in parallel, so the
-// library's clean must leave them alone or it could delete them after they are written.
-const BUNDLE_FILES = ['!hubspot.iife.js', '!hubspot.iife.js.map', '!hubspot.dynamic.js', '!next-integrations/**']
+// Files other builds write into dist/. tsup runs the configs below in parallel, and the CLI's own
+// build (tsup.cli.config.ts, also run by its test) may run beside this one, so the library's clean
+// must leave them alone or it could delete them after they are written.
+const BUNDLE_FILES = ['!hubspot.iife.js', '!hubspot.iife.js.map', '!hubspot.dynamic.js', '!next-integrations/**', '!cli.js']
 
 /** A self-contained, minified browser script: everything bundled, nothing imported at run time. */
 const browserScript = (entry: Record<string, string>, options: Options = {}): Options => ({
