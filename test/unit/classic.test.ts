@@ -2,7 +2,7 @@ import { AnalyticsBrowser } from '@segment/analytics-next'
 import { Alias, Group, Identify, Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import HubSpot from '../../src/index'
-import { PORTAL_ID, addScript, classicIntegration, hsq, page, resetPage, scripts, type ClassicInstance } from './helpers'
+import { DOCUMENTED_DEFAULTS, PORTAL_ID, addScript, classicIntegration, hsq, page, resetPage, scripts, type ClassicInstance } from './helpers'
 
 const TRACKING = { id: 'hs-script-loader', async: true, src: `https://js.hs-scripts.com/${PORTAL_ID}.js` }
 const TRACKING_EU = { id: 'hs-script-loader', async: true, src: `https://js-eu1.hs-scripts.com/${PORTAL_ID}.js` }
@@ -41,15 +41,7 @@ describe('the integration', () => {
   })
 
   test('has the documented defaults', () => {
-    expect(classicIntegration({ portalId: PORTAL_ID }).options).toMatchObject({
-      portalId: PORTAL_ID,
-      loadFormsSdk: false,
-      enableEuropeanDataCenter: false,
-      flushIdentifyImmediately: false,
-      useCustomBehavioralEvents: false,
-      formatCustomBehavioralEventNames: true,
-      events: {},
-    })
+    expect(classicIntegration({ portalId: PORTAL_ID }).options).toMatchObject({ portalId: PORTAL_ID, ...DOCUMENTED_DEFAULTS })
   })
 })
 

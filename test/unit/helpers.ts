@@ -79,3 +79,13 @@ export interface ClassicInstance {
 export function classicIntegration(options: Record<string, unknown> = { portalId: PORTAL_ID }): ClassicInstance {
   return new HubSpot(options) as unknown as ClassicInstance
 }
+
+/** The defaults issue 2 documents for the classic options, restated here once as the spec. */
+export const DOCUMENTED_DEFAULTS = {
+  loadFormsSdk: false,
+  enableEuropeanDataCenter: false,
+  flushIdentifyImmediately: false,
+  useCustomBehavioralEvents: false,
+  formatCustomBehavioralEventNames: true,
+  events: {},
+} as const

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { DEFAULT_OPTIONS, HubSpotSettingsError, parseSettings } from '../../src/settings'
+import { DOCUMENTED_DEFAULTS } from './helpers'
 
 /** The error `parseSettings(options)` throws; fails the test when it throws none. */
 function settingsError(options: unknown): HubSpotSettingsError {
@@ -37,14 +38,7 @@ describe('defaults', () => {
   })
 
   test('the documented defaults of the classic options', () => {
-    expect(DEFAULT_OPTIONS).toMatchObject({
-      loadFormsSdk: false,
-      enableEuropeanDataCenter: false,
-      flushIdentifyImmediately: false,
-      useCustomBehavioralEvents: false,
-      formatCustomBehavioralEventNames: true,
-      events: {},
-    })
+    expect(DEFAULT_OPTIONS).toMatchObject(DOCUMENTED_DEFAULTS)
   })
 
   test('null stands for the default, as Segment settings may send it', () => {
