@@ -1,5 +1,5 @@
-import { collectObject, collectValue, collected, isRecord, ownKeys, put, type Collected } from './flatten'
-import { hasOwn, isForbiddenKey, normalizeKey } from './keys'
+import { collectObject, collectValue, collected, eachProperty, isRecord, put, type Collected } from './flatten'
+import { hasOwn } from './keys'
 
 // Segment trait names, once normalised → HubSpot contact property (`firstName` normalises to `firstname` by itself).
 const ALIASES: Readonly<Record<string, string>> = {
@@ -42,20 +42,12 @@ export function contactEntries(traits: unknown): Collected {
   const into = collected()
   if (!isRecord(traits)) return into
   const ancestors: object[] = [traits]
-  for (const key of ownKeys(traits)) {
-    let value: unknown
-    try {
-      value = traits[key]
-    } catch {
-      continue
-    }
-    const normal = normalizeKey(key)
-    if (!normal || isForbiddenKey(normal)) continue
+  eachProperty(traits, (key, normal, value) => {
     if (hasOwn(ALIASES, normal)) collectValue(ALIASES[normal]!, value, 0, false, ancestors, into)
     else if (normal === 'address' && isRecord(value)) collectObject(value, 'address', 1, ancestors, into, ADDRESS_PARTS)
     else if (normal === 'company' && isRecord(value)) collectObject(value, 'company', 1, ancestors, into, COMPANY_PARTS)
     else collectValue(normal, value, 0, normal === key, ancestors, into)
-  }
+  })
   splitName(into)
   return into
 }

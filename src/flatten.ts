@@ -1,6 +1,7 @@
 import { hasOwn, isForbiddenKey, normalizeKey } from './keys'
 import type { HubSpotProperties, HubSpotValue } from './types'
-import { isDate, toHubSpotValue } from './values'
+import { isDate } from './date'
+import { toHubSpotValue } from './values'
 
 /** How far below the top a value may sit and still be kept. */
 export const MAX_DEPTH = 5
@@ -42,6 +43,23 @@ export function ownKeys(object: object): string[] {
     return Object.keys(object)
   } catch {
     return []
+  }
+}
+
+/**
+ * Calls `visit` with each own property's key, normalised key and value; skips keys that
+ * normalise to nothing or to a forbidden name, and properties whose getter throws.
+ */
+export function eachProperty(object: Record<string, unknown>, visit: (key: string, normal: string, value: unknown) => void): void {
+  for (const key of ownKeys(object)) {
+    let value: unknown
+    try {
+      value = object[key]
+    } catch {
+      continue // a getter that throws loses its key
+    }
+    const normal = normalizeKey(key)
+    if (normal && !isForbiddenKey(normal)) visit(key, normal, value)
   }
 }
 
@@ -117,17 +135,9 @@ export function collectObject(
 ): void {
   if (!isRecord(object) || ancestors.includes(object)) return // a cycle ends here
   ancestors.push(object)
-  for (const key of ownKeys(object)) {
-    let value: unknown
-    try {
-      value = object[key]
-    } catch {
-      continue // a getter that throws loses its key
-    }
-    const normal = normalizeKey(key)
-    if (!normal || isForbiddenKey(normal)) continue
+  eachProperty(object, (key, normal, value) => {
     const target = rename && hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
     collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
-  }
+  })
   ancestors.pop()
 }

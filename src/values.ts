@@ -1,4 +1,4 @@
-import { isDate, mayBeIsoDate, parseIso, toHubSpotDate } from './date'
+import { mayBeIsoDate, parseIso, toHubSpotDate } from './date'
 import type { HubSpotValue } from './types'
 
 /** Whitespace as JavaScript's `\s` knows it, plus zero-width characters and the BOM. */
@@ -45,4 +45,3 @@ export function toHubSpotValue(value: unknown): HubSpotValue | undefined {
   }
 }
 
-export { isDate }
