@@ -22,15 +22,24 @@ const MAX_ENTRIES = 200
 
 // ---------------------------------------------------------------------------
 // 1. Capture every command that reaches window._hsq, before anything else runs.
-//    Before HubSpot's script loads, _hsq is a plain array: a Proxy records each new element
+//    Before HubSpot's script runs, _hsq is a plain array: a Proxy records each new element
 //    and still looks like the plain array to the destination (Array.isArray, Array.prototype.push).
-//    When the script replaces _hsq with its own object, that object's push is wrapped.
+//    When the script takes _hsq over (its own `push` on the same array, or an object of its own),
+//    that push is wrapped. Functions in the queue (the destination's callback) are not commands.
 // ---------------------------------------------------------------------------
 const captured: Command[] = []
 const win = window as unknown as Record<string, unknown>
 
 function record(command: unknown): void {
-  captured.push(JSON.parse(JSON.stringify(command)) as Command)
+  if (Array.isArray(command)) captured.push(JSON.parse(JSON.stringify(command)) as Command)
+}
+
+/** HubSpot's push, recording each command before HubSpot runs (and writes into) it. */
+function recording(push: (...items: unknown[]) => unknown) {
+  return function (this: unknown, ...items: unknown[]) {
+    for (const item of items) record(item)
+    return push.apply(this, items)
+  }
 }
 
 function capture(queue: unknown): unknown {
@@ -39,17 +48,14 @@ function capture(queue: unknown): unknown {
     return new Proxy(queue, {
       set(target, key, value, receiver) {
         if (typeof key === 'string' && /^\d+$/.test(key) && Number(key) >= target.length) record(value)
+        if (key === 'push' && typeof value === 'function') return Reflect.set(target, key, recording(value), receiver)
         return Reflect.set(target, key, value, receiver)
       },
     })
   }
   if (typeof queue === 'object' && queue !== null && typeof (queue as { push?: unknown }).push === 'function') {
     const target = queue as { push: (...items: unknown[]) => unknown }
-    const push = target.push
-    target.push = function (...items: unknown[]) {
-      for (const item of items) record(item)
-      return push.apply(this, items)
-    }
+    target.push = recording(target.push)
   }
   return queue
 }
@@ -110,7 +116,7 @@ function optionsFrom(params: URLSearchParams): { options: HubSpotOptions; events
       portalId: params.get('portalId') ?? '62515',
       enableEuropeanDataCenter: flag('enableEuropeanDataCenter', false),
       loadFormsSdk: flag('loadFormsSdk', false),
-      useCustomBehavioralEvents: flag('useCustomBehavioralEvents', false),
+      useCustomBehavioralEvents: flag('useCustomBehavioralEvents', true),
       formatCustomBehavioralEventNames: flag('formatCustomBehavioralEventNames', true),
       flushIdentifyImmediately: flag('flushIdentifyImmediately', false),
       events: parseEventLines(eventsText),
@@ -118,10 +124,19 @@ function optionsFrom(params: URLSearchParams): { options: HubSpotOptions; events
   }
 }
 
+// How a flag that differs from its default is named in the summary.
+const CHANGED: Record<(typeof FLAGS)[number], [boolean, string]> = {
+  enableEuropeanDataCenter: [false, 'enableEuropeanDataCenter'],
+  loadFormsSdk: [false, 'loadFormsSdk'],
+  useCustomBehavioralEvents: [true, 'legacy trackEvent'],
+  formatCustomBehavioralEventNames: [true, 'names unformatted'],
+  flushIdentifyImmediately: [false, 'flushIdentifyImmediately'],
+}
+
 function describeSettings(options: HubSpotOptions): string {
-  const on = FLAGS.filter((name) => options[name] === (name !== 'formatCustomBehavioralEventNames'))
+  const changed = FLAGS.filter((name) => (options[name] ?? CHANGED[name][0]) !== CHANGED[name][0]).map((name) => CHANGED[name][1])
   const mapped = Object.keys(options.events ?? {}).length
-  return [`portal ${String(options.portalId)}`, ...on.map((name) => (name === 'formatCustomBehavioralEventNames' ? 'names unformatted' : name)), ...(mapped ? [`${mapped} mapped event${mapped > 1 ? 's' : ''}`] : [])].join(' · ')
+  return [`portal ${String(options.portalId)}`, ...changed, ...(mapped ? [`${mapped} mapped event${mapped > 1 ? 's' : ''}`] : [])].join(' · ')
 }
 
 // ---------------------------------------------------------------------------
@@ -272,7 +287,7 @@ async function main(): Promise<void> {
   ;(document.querySelector('#track-form textarea[name=properties]') as HTMLTextAreaElement).value = code(TRACK_PROPERTIES)
   $('#track-mode').textContent = options.useCustomBehavioralEvents
     ? '→ trackCustomBehavioralEvent'
-    : '→ trackEvent (legacy; custom behavioral events are a setting)'
+    : "→ trackEvent (legacy: HubSpot says it no longer works)"
   $('#status-settings').textContent = `hubspot-destination ${VERSION} · ${describeSettings(options)}`
 
   settingsForm.addEventListener('input', () => {
@@ -324,17 +339,22 @@ async function main(): Promise<void> {
       document.head.append(forms)
     })
   }
+  // The stand-in's beacons go to this server, which answers them: nothing leaves the machine.
+  Object.assign(window, { __hubspotStandIn: { beaconOrigin: `${location.origin}/stand-in/track` } })
+  // Embed code in the page's <head> has usually run by the time the page has loaded.
+  if (document.readyState !== 'complete') await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }))
   const tracking = document.createElement('script')
   tracking.id = 'hs-script-loader'
   tracking.async = true
   tracking.src = standIn
-  tracking.onload = () => {
-    $('#status-hubspot').textContent = `HubSpot script (stand-in): loaded, _hsq ${
-      typeof hsq === 'object' && hsq !== null && !Array.isArray(hsq) ? 'taken over' : 'still an array'
-    }`
-    $('#status-hubspot').className = 'good'
-  }
-  document.head.append(tracking)
+  // Loaded before analytics, as embed code in the page's <head> usually is: HubSpot records the landing view itself.
+  await new Promise<void>((resolve) => {
+    tracking.onload = tracking.onerror = () => resolve()
+    document.head.append(tracking)
+  })
+  const takenOver = (hsq as { push?: unknown } | undefined)?.push !== Array.prototype.push
+  $('#status-hubspot').textContent = `HubSpot script (stand-in): loaded, _hsq ${takenOver ? 'taken over' : 'still an array'}`
+  $('#status-hubspot').className = takenOver ? 'good' : 'bad'
 
   const [analytics] = await AnalyticsBrowser.load(
     { writeKey: 'demo-write-key', cdnSettings: { integrations: { 'Segment.io': { apiKey: 'demo-write-key' } } }, plugins: [plugin] },

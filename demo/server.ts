@@ -35,6 +35,8 @@ export interface DemoOptions {
 
 export type Demo = LocalServer
 
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64')
+
 /** Bundles the page and serves the demo on http://127.0.0.1:<port>. */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const app = await bundleDemo()
@@ -47,6 +49,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const tracking = readFileSync(here('../test/fixtures/hubspot-stand-in.js'), 'utf8')
   const handler: Handler = (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1')
+    // The stand-in's beacons (what HubSpot's tracker would send to track.hubspot.com): a 1×1 GIF, as HubSpot answers.
+    if (pathname.startsWith('/stand-in/track/')) {
+      res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' }).end(GIF)
+      return true
+    }
     const file = files[pathname === '/index.html' ? '/' : pathname] ?? (/^\/stand-in\/\d+\.js$/.test(pathname) ? ['text/javascript; charset=utf-8', tracking] : undefined)
     if (!file) return false
     res.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' }).end(file[1])

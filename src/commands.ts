@@ -4,22 +4,27 @@ import { field } from './flatten'
 import { hasOwn } from './keys'
 import { normalizeProperties, normalizeTraits } from './normalize'
 import type { HubSpotSettings } from './settings'
+import { behavioralValue, isReservedIdentityKey, isTrackerField } from './tracker-fields'
 import type { HubSpotCommand, HubSpotProperties, SegmentEvent } from './types'
 import { trimText } from './values'
 
 /** What the mapping remembers between events. */
 export interface MappingState {
-  /** A page call has been seen: HubSpot's script records the first view itself. */
+  /** A page call has been seen: the first one is HubSpot's automatic view, which only needs its path. */
   pageSeen: boolean
 }
 
 export const INITIAL_STATE: MappingState = { pageSeen: false }
 
-/** The commands for one event, the state after it, and why nothing was sent when that is the case. */
+/**
+ * The commands for one event, the state after it, why nothing was sent when that is the case,
+ * and what was left out or renamed on the way.
+ */
 export interface Mapping {
   commands: HubSpotCommand[]
   state: MappingState
   skipped?: string
+  notes?: string[]
 }
 
 /** Longer event names are not sent: no HubSpot event has one, and mapping them costs time. */
@@ -41,59 +46,81 @@ function asUserId(value: unknown): string | undefined {
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
-function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean): HubSpotCommand | undefined {
+function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean, notes: string[]): HubSpotCommand | undefined {
   const contact = normalizeTraits(traits)
   const id = asUserId(userId) ?? contact.id
   const email = asEmail(contact.email) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
   // email and id lead, so the command reads the way HubSpot documents it.
   const payload: HubSpotProperties = id === undefined ? { email } : { email, id }
-  for (const key in contact) if (key !== 'email' && key !== 'id') payload[key] = contact[key]!
+  for (const key in contact) {
+    if (isReservedIdentityKey(key)) notes.push(`trait "${key}" left out: HubSpot's tracker reads it as another visitor's token`)
+    else if (key !== 'email' && key !== 'id') payload[key] = contact[key]!
+  }
   return ['identify', payload]
 }
 
-function pageCommands(event: SegmentEvent): HubSpotCommand[] {
+/** The page's path and query, as `setPath` takes it; `undefined` when the event has no path. */
+export function pagePath(event: SegmentEvent): string | undefined {
   const properties = field(event, 'properties')
   const source = typeof field(properties, 'path') === 'string' ? properties : field(field(event, 'context'), 'page')
   const path = field(source, 'path')
   const search = field(source, 'search')
-  if (typeof path !== 'string' || path[0] !== '/') return [['trackPageView']]
-  const query = typeof search === 'string' && search ? (search[0] === '?' ? search : `?${search}`) : ''
-  return [['setPath', path + query], ['trackPageView']]
+  if (typeof path !== 'string' || path[0] !== '/') return undefined
+  return path + (typeof search === 'string' && search ? (search[0] === '?' ? search : `?${search}`) : '')
 }
 
-/** The legacy custom event: `{ id, value?, ...properties }`, with `properties.id` moved to `_id`. */
-function trackEventPayload(id: string, properties: unknown): HubSpotProperties & { id: string; value?: number } {
+/** The legacy custom event: `{ id, value?, ...properties }`; no property may take one of the tracker's own fields. */
+function trackEventPayload(id: string, properties: unknown, notes: string[]): HubSpotProperties & { id: string; value?: number | string } {
   const props = normalizeProperties(properties)
-  const { id: ownId, value, revenue } = props
+  const { value, revenue } = props
   const amount = isFiniteNumber(value) ? value : isFiniteNumber(revenue) ? revenue : undefined
-  const payload: HubSpotProperties & { id: string; value?: number } = amount === undefined ? { id } : { id, value: amount }
+  // The tracker sends the value as `m` and empties a 0: as text it arrives.
+  const payload: HubSpotProperties & { id: string; value?: number | string } =
+    amount === undefined ? { id } : { id, value: amount === 0 ? '0' : amount }
   for (const key in props) {
     // revenue stays a property unless it became the value.
-    if (key !== 'id' && key !== 'value' && (key !== 'revenue' || amount !== revenue || value === revenue)) payload[key] = props[key]!
+    if (key === 'value' || (key === 'revenue' && amount === revenue && value !== revenue)) continue
+    const moved = key === 'id' || isTrackerField(key)
+    if (moved && hasOwn(props, `_${key}`)) notes.push(`property "${key}" left out: it is a field of HubSpot's beacon and "_${key}" is taken`)
+    else if (moved && key !== 'id') notes.push(`property "${key}" sent as "_${key}": "${key}" is a field of HubSpot's beacon`)
+    if (!moved) payload[key] = props[key]!
+    else if (!hasOwn(props, `_${key}`)) payload[`_${key}`] = props[key]!
   }
-  if (ownId !== undefined && !hasOwn(props, '_id')) payload._id = ownId
   return payload
 }
 
-function trackCommands(event: SegmentEvent, settings: HubSpotSettings): HubSpotCommand[] | string {
+/** Custom behavioral event properties, with `0` and `false` as text so the tracker does not empty them. */
+function behavioralProperties(properties: unknown, notes: string[]): HubSpotProperties {
+  const props = normalizeProperties(properties)
+  for (const key in props) {
+    // Sent as `_<key>`: `_proto__` would become `__proto__` in the tracker and vanish.
+    if (key === '_proto__') {
+      notes.push(`property "${key}" left out: HubSpot's tracker loses it`)
+      delete props[key]
+    } else props[key] = behavioralValue(props[key]!)
+  }
+  return props
+}
+
+function trackCommands(event: SegmentEvent, settings: HubSpotSettings, notes: string[]): HubSpotCommand[] | string {
   const name = field(event, 'event')
-  if (typeof name !== 'string' || !trimText(name)) return 'track needs an event name'
-  if (name.length > MAX_EVENT_NAME_LENGTH) return `track event names are limited to ${MAX_EVENT_NAME_LENGTH} characters`
+  const trimmed = typeof name === 'string' ? trimText(name) : ''
+  if (!trimmed) return 'track needs an event name'
+  if (trimmed.length > MAX_EVENT_NAME_LENGTH) return `track event names are limited to ${MAX_EVENT_NAME_LENGTH} characters`
   const contextTraits = field(field(event, 'context'), 'traits')
   // "Setting Contact Properties on Track": identify first so the event lands on that contact.
-  const identify = asEmail(field(contextTraits, 'email')) && identifyCommand(contextTraits, field(event, 'userId'), false)
-  const mapped = mappedEvent(settings.events, name)
+  const identify = asEmail(field(contextTraits, 'email')) && identifyCommand(contextTraits, field(event, 'userId'), false, notes)
+  const mapped = mappedEvent(settings.events, trimmed)
   const properties = field(event, 'properties')
-  const command: HubSpotCommand = settings.useCustomBehavioralEvents
-    ? [
-        'trackCustomBehavioralEvent',
-        {
-          name: mapped ?? (settings.formatCustomBehavioralEventNames ? customBehavioralEventName(name, settings.portalId) : name),
-          properties: normalizeProperties(properties),
-        },
-      ]
-    : ['trackEvent', trackEventPayload(mapped ?? name, properties)]
+  let command: HubSpotCommand
+  if (settings.useCustomBehavioralEvents) {
+    const internal = mapped ?? (settings.formatCustomBehavioralEventNames ? customBehavioralEventName(trimmed, settings.portalId) : trimmed)
+    if (!internal) return `event name ${JSON.stringify(trimmed.slice(0, 40))} has nothing HubSpot's internal names can hold (a-z, 0-9, _): map it with the "events" setting`
+    command = ['trackCustomBehavioralEvent', { name: internal, properties: behavioralProperties(properties, notes) }]
+  } else {
+    command = ['trackEvent', trackEventPayload(mapped ?? trimmed, properties, notes)]
+  }
   return identify ? [identify, command] : [command]
 }
 
@@ -102,17 +129,21 @@ const NOT_SENT: Readonly<Record<string, string>> = {
   alias: "alias has no HubSpot tracking command",
 }
 
-function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettings, state: MappingState): HubSpotCommand[] | string {
+function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettings, state: MappingState, notes: string[]): HubSpotCommand[] | string {
   switch (type) {
-    case 'page':
-      return state.pageSeen ? pageCommands(event) : "first page view: HubSpot's script records it"
+    case 'page': {
+      const path = pagePath(event)
+      // The first view is HubSpot's own: it only needs the path.
+      const view: HubSpotCommand[] = state.pageSeen ? [['trackPageView']] : []
+      return path ? [['setPath', path], ...view] : state.pageSeen ? view : "first page view: HubSpot's script records it"
+    }
     case 'identify': {
-      const identify = identifyCommand(field(event, 'traits'), field(event, 'userId'), true)
+      const identify = identifyCommand(field(event, 'traits'), field(event, 'userId'), true, notes)
       if (!identify) return 'identify needs an email (traits.email, or a userId that is one)'
       return settings.flushIdentifyImmediately ? [identify, ['trackPageView']] : [identify]
     }
     case 'track':
-      return trackCommands(event, settings)
+      return trackCommands(event, settings, notes)
     default:
       return (typeof type === 'string' && hasOwn(NOT_SENT, type) ? NOT_SENT[type] : undefined) ?? `no HubSpot command for a ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type} call`
   }
@@ -125,8 +156,11 @@ function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettin
 export function toCommands(event: SegmentEvent, settings: HubSpotSettings, state: MappingState): Mapping {
   const type = field(event, 'type')
   const next = type === 'page' ? { pageSeen: true } : state
+  const notes: string[] = []
   const result = grantsConsent(event, settings.consentCategories)
-    ? commandsFor(type, event, settings, state)
+    ? commandsFor(type, event, settings, state, notes)
     : `consent not granted for ${settings.consentCategories.join(', ')}`
-  return typeof result === 'string' ? { commands: [], state: next, skipped: result } : { commands: result, state: next }
+  const mapping: Mapping = typeof result === 'string' ? { commands: [], state: next, skipped: result } : { commands: result, state: next }
+  if (notes.length) mapping.notes = notes
+  return mapping
 }

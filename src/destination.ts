@@ -1,14 +1,15 @@
-import { toCommands, type MappingState } from './commands'
+import { pagePath, toCommands, type Mapping, type MappingState } from './commands'
 import { grantsConsent } from './consent'
+import { field } from './flatten'
 import { loadFormsSdk, loadTrackingScript, type BrowserWindow } from './loader'
 import { consoleLog, type Log } from './log'
-import { MAX_HELD_COMMANDS, createQueue, ensureQueue } from './queue'
+import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded } from './queue'
 import type { HubSpotSettings } from './settings'
-import type { SegmentEvent } from './types'
+import type { HubSpotCommand, SegmentEvent } from './types'
 import { trackingScriptUrl } from './urls'
 
 export interface DestinationOptions {
-  /** Whether a page call was already accounted for (the classic factory skips the first one itself). */
+  /** The first page call never reaches this destination (analytics.js-integration swallows it for the classic). */
   pageSeen: boolean
   log?: Log
   /** Commands held while HubSpot's script is missing. */
@@ -16,6 +17,21 @@ export interface DestinationOptions {
 }
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+const here = (win: BrowserWindow): string => win.location.pathname + win.location.search
+
+/** The page the document was loaded at: where a tracker that ran before us recorded its automatic view. */
+function landingPath(win: BrowserWindow): string {
+  try {
+    const url = new URL((win.performance.getEntriesByType('navigation')[0] as PerformanceEntry).name)
+    return url.pathname + url.search
+  } catch {
+    return here(win)
+  }
+}
+
+// What may go to `_hsq` before HubSpot's tracker runs: it applies these before its automatic first view.
+const EARLY = new Set(['setPath', 'identify'])
 
 /**
  * What both adapters share: scripts, consent, state and the queue, around the pure `toCommands`.
@@ -29,12 +45,15 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     warned.add(message)
   }
   const cap = options.maxHeldCommands ?? MAX_HELD_COMMANDS
-  const push = createQueue(
+  const queue = createQueue(
     win,
-    () => warn(`HubSpot's script has not loaded: dropping the oldest commands in window._hsq to keep at most ${cap}`),
+    () => warn(`HubSpot's script has not loaded: dropping the oldest commands waiting for it, to keep at most ${cap}`),
     cap,
   )
   let state: MappingState = { pageSeen: options.pageSeen }
+  // The path of HubSpot's automatic first view once its tracker has run; undefined while that view is to come.
+  let autoView: string | undefined
+  let loaded = false
   let scriptsRequested = false
   let ready = Promise.resolve()
 
@@ -46,11 +65,38 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     if (settings.loadFormsSdk) ready = loadFormsSdk(win, settings, warn)
   }
 
+  /** Whether HubSpot's automatic first view is still to come; learns it from `_hsq` when its callback was lost. */
+  function viewPending(): boolean {
+    if (autoView === undefined && hubSpotLoaded(win)) autoView = landingPath(win)
+    return autoView === undefined
+  }
+
+  /** The mapping of a first page call once HubSpot's tracker has recorded its own view: a view unless it is that one. */
+  function afterAutoView(event: SegmentEvent): Mapping {
+    const path = pagePath(event) ?? here(win)
+    const mapping = toCommands(event, settings, { pageSeen: true })
+    return path === autoView ? { commands: [], state: mapping.state, skipped: `HubSpot's script already recorded the view of ${path}` } : mapping
+  }
+
+  function deliver(commands: HubSpotCommand[], early: boolean): void {
+    // Only what the automatic view needs goes ahead of HubSpot's tracker; the rest waits, in order.
+    if (early) queue.early(commands.filter((command) => EARLY.has(command[0])))
+    queue.push(early ? commands.filter((command) => !EARLY.has(command[0])) : commands)
+  }
+
   return {
     /** Sets up `_hsq` and, unless consent must come first, adds HubSpot's scripts. */
     load(): void {
+      loaded = true
       try {
-        ensureQueue(win, '_hsq')
+        if (viewPending()) {
+          // HubSpot's tracker calls functions in `_hsq` as it drains it, just before its automatic view.
+          ensureQueue(win, '_hsq').push(() => {
+            autoView ??= here(win)
+            setTimeout(queue.flush, 0)
+          })
+          if (state.pageSeen) queue.early([['setPath', here(win)]])
+        }
         if (!settings.consentCategories.length) requestScripts()
       } catch (error) {
         warn(`could not load HubSpot: ${reason(error)}`)
@@ -62,25 +108,33 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     handle(input: SegmentEvent, type?: string): void {
       try {
         const event = type ? { ...input, type } : input
-        if (!scriptsRequested && grantsConsent(event, settings.consentCategories)) {
+        const isPage = field(event, 'type') === 'page'
+        // Calls made before load() (the classic's, before initialize) map, but load nothing.
+        if (loaded && !scriptsRequested && grantsConsent(event, settings.consentCategories)) {
           requestScripts()
           // The script records the current view itself when it loads.
-          if (event.type === 'page') state = { pageSeen: false }
+          if (isPage) state = { pageSeen: false }
         }
-        const mapping = toCommands(event, settings, state)
+        const first = isPage && !state.pageSeen
+        const pending = viewPending()
+        // Before the first page call, an identify may still ride on HubSpot's automatic view.
+        const early = pending && (first || (!state.pageSeen && !queue.waiting()))
+        const mapping = first && !pending ? afterAutoView(event) : toCommands(event, settings, state)
         state = mapping.state
         if (mapping.skipped) log.debug(`not sent: ${mapping.skipped}`)
-        push(mapping.commands)
+        for (const note of mapping.notes ?? []) log.debug(note)
+        deliver(mapping.commands, early)
       } catch (error) {
         log.debug(`dropped an event: ${reason(error)}`)
       }
     },
-    /** `analytics.reset()`: forget the visitor in HubSpot too, when the settings ask for it. */
+    /** `analytics.reset()`: the next person is a new visitor in HubSpot too. */
     reset(): void {
       try {
+        if (settings.resetVisitorOnReset) queue.push([['resetVisitor']])
         if (settings.revokeCookiesOnReset) ensureQueue(win, '_hsp').push(['revokeCookieConsent'])
       } catch (error) {
-        log.debug(`could not revoke HubSpot's cookies: ${reason(error)}`)
+        log.debug(`could not reset the visitor in HubSpot: ${reason(error)}`)
       }
     },
   }

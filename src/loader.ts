@@ -47,7 +47,8 @@ export function loadFormsSdk(
       }
       resolve()
     }
-    addScript(win.document, formsSdkUrl(settings), FORMS_SDK_PATTERN, () => check(true))
+    // A page that already has the SDK (its own embed, or a second destination) does not get it twice.
+    if (!win.hbspt?.forms) addScript(win.document, formsSdkUrl(settings), FORMS_SDK_PATTERN, () => check(true))
     check()
   })
 }

@@ -1,7 +1,8 @@
 import type { Context, Plugin } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
 import type { BrowserWindow } from './loader'
-import { parseSettings, type HubSpotOptions } from './settings'
+import { consoleLog } from './log'
+import { parseSettings, unknownSettings, type HubSpotOptions } from './settings'
 import { VERSION } from './version'
 
 /**
@@ -10,6 +11,7 @@ import { VERSION } from './version'
  */
 export function hubspot(options: HubSpotOptions): Plugin {
   const settings = parseSettings(options)
+  for (const warning of unknownSettings(options)) consoleLog.warn(warning)
   let destination: Destination | undefined
   const ensure = (): Destination =>
     (destination ??= createDestination(window as BrowserWindow, settings, { pageSeen: false }))

@@ -7,7 +7,7 @@ export interface HubSpotWindow {
   hbspt?: { forms?: unknown }
 }
 
-/** Commands held while HubSpot's script has not loaded, at most; the oldest go first. */
+/** Commands held while HubSpot's script has not run, at most; the oldest go first. */
 export const MAX_HELD_COMMANDS = 1000
 
 interface Pushable {
@@ -19,7 +19,7 @@ export function isHeld(queue: unknown): queue is unknown[] {
   return Array.isArray(queue) && queue.push === Array.prototype.push
 }
 
-/** HubSpot's script has taken over `_hsq`. */
+/** HubSpot's script has taken over `_hsq`: what is pushed now runs at once, in order. */
 export function hubSpotLoaded(win: HubSpotWindow): boolean {
   return typeof (win._hsq as Pushable | undefined)?.push === 'function' && !isHeld(win._hsq)
 }
@@ -31,27 +31,51 @@ export function ensureQueue(win: HubSpotWindow, name: '_hsq' | '_hsp'): Pushable
   return queue
 }
 
+/** A fresh copy: HubSpot's tracker writes into the objects it is given, and ours are the caller's to keep. */
+export const copy = <T>(value: T): T =>
+  (typeof value !== 'object' || value === null
+    ? value
+    : Array.isArray(value)
+      ? value.map(copy)
+      : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)]))) as T
+
 /**
- * The only writer of `window._hsq`. While HubSpot's script has not loaded, it keeps
- * at most `cap` of its own commands there, dropping the oldest (never the page's own).
+ * The only writer of `window._hsq`. HubSpot's tracker runs what was queued before it arrived out of
+ * order (`setPath` and `identify` first), so until it has taken over `_hsq` the commands wait here,
+ * at most `cap` of them (the oldest are dropped), and go to `_hsq` in order once it has.
  */
 export function createQueue(win: HubSpotWindow, onDrop: () => void, cap = MAX_HELD_COMMANDS) {
-  const ours = new WeakSet<object>()
-  return (commands: readonly HubSpotCommand[]): void => {
+  let held: HubSpotCommand[] = []
+  const send = (commands: readonly HubSpotCommand[]): void => {
     const queue = ensureQueue(win, '_hsq')
-    for (const command of commands) {
-      ours.add(command)
-      queue.push(command)
-    }
-    if (!isHeld(queue) || queue.length <= cap) return
-    // Compact in place down to 90% of the cap, so this O(n) pass runs once per many pushes.
-    let excess = queue.length - Math.floor(cap * 0.9)
-    let write = 0
-    for (const item of queue) {
-      if (excess > 0 && ours.has(item as object)) excess--
-      else queue[write++] = item
-    }
-    queue.length = write
-    onDrop()
+    for (const command of commands) queue.push(copy(command))
+  }
+  const flush = (): void => {
+    if (!held.length || !hubSpotLoaded(win)) return
+    const waiting = held
+    held = []
+    send(waiting)
+  }
+  return {
+    push(commands: readonly HubSpotCommand[]): void {
+      if (hubSpotLoaded(win)) {
+        flush()
+        send(commands)
+        return
+      }
+      held.push(...commands)
+      if (held.length <= cap) return
+      // Down to 90% of the cap, so this copy happens once per many pushes.
+      held = held.slice(held.length - Math.floor(cap * 0.9))
+      onDrop()
+    },
+    /** Straight into `_hsq`, for HubSpot's tracker to apply before it records its automatic first view. */
+    early: send,
+    /** Sends what waited, once HubSpot's tracker has taken over `_hsq`. */
+    flush,
+    /** How many commands wait for HubSpot's tracker. */
+    waiting: (): number => held.length,
   }
 }
+
+export type HubSpotQueue = ReturnType<typeof createQueue>

@@ -14,8 +14,12 @@ export interface HubSpotOptions {
   events?: Record<string, string> | Array<{ key: string; value: string }>
   /** Consent categories that must all be granted before anything reaches HubSpot. */
   consentCategories?: string[]
-  /** On `analytics.reset()`, remove HubSpot's cookies so the next visitor is a new contact. */
+  /** On `analytics.reset()`, clear the identity in HubSpot's tracker and start a new HubSpot visitor (default `true`). */
+  resetVisitorOnReset?: boolean
+  /** On `analytics.reset()`, also revoke HubSpot's cookie consent (for sites with HubSpot's cookie banner). */
   revokeCookiesOnReset?: boolean
+  /** Spelling of Segment's newer HubSpot destination (Hubspot Web (Actions)) for `loadFormsSdk`. */
+  loadFormsSDK?: boolean
 }
 
 /** Settings after parsing: every field present and trusted. */
@@ -29,6 +33,7 @@ export interface HubSpotSettings {
   /** Keyed by `eventMatchKey` of the Segment event name; the first mapping for a name wins. */
   events: ReadonlyMap<string, string>
   consentCategories: readonly string[]
+  resetVisitorOnReset: boolean
   revokeCookiesOnReset: boolean
 }
 
@@ -36,12 +41,21 @@ export const DEFAULT_OPTIONS = {
   loadFormsSdk: false,
   enableEuropeanDataCenter: false,
   flushIdentifyImmediately: false,
-  useCustomBehavioralEvents: false,
+  // HubSpot's API reference: trackEvent "has been deprecated and no longer works".
+  useCustomBehavioralEvents: true,
   formatCustomBehavioralEventNames: true,
   events: {},
   consentCategories: [],
+  resetVisitorOnReset: true,
   revokeCookiesOnReset: false,
 } as const
+
+/** Other spellings accepted for a setting: Segment's newer HubSpot destination's. */
+const ALIASES: Readonly<Record<string, keyof typeof DEFAULT_OPTIONS>> = { loadFormsSDK: 'loadFormsSdk' }
+
+// Keys Segment's CDN settings carry for every destination, and the cloud-mode half's; not ours to judge.
+const SEGMENT_KEYS = ['apiKey', 'accessToken', 'type', 'versionSettings', 'bundlingStatus']
+const KNOWN = ['portalId', ...Object.keys(DEFAULT_OPTIONS), ...Object.keys(ALIASES)]
 
 type BooleanSetting = {
   [K in keyof HubSpotSettings]: HubSpotSettings[K] extends boolean ? K : never
@@ -123,9 +137,35 @@ export function parseSettings(options: unknown): HubSpotSettings {
   }
   for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
     if (typeof fallback !== 'boolean') continue
-    const value = read(name)
-    if (value != null && typeof value !== 'boolean') fail(name, 'must be true or false', value)
+    const alias = Object.keys(ALIASES).find((other) => ALIASES[other] === name)
+    const written = read(name) == null && alias && read(alias) != null ? alias : name
+    const value = read(written)
+    if (value != null && typeof value !== 'boolean') fail(written, 'must be true or false', value)
     settings[name as BooleanSetting] = (value as boolean | null | undefined) ?? fallback
   }
   return settings as HubSpotSettings
+}
+
+/** Edit distance, for suggesting the setting a typo meant. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    row = next
+  }
+  return row[b.length]!
+}
+
+/** One warning per setting this destination does not know, naming the closest known one. */
+export function unknownSettings(options: unknown): string[] {
+  if (!isRecord(options)) return []
+  return ownKeys(options)
+    .filter((name) => !KNOWN.includes(name) && !SEGMENT_KEYS.includes(name))
+    .slice(0, 10)
+    .map((name) => {
+      const key = name.slice(0, 64).toLowerCase()
+      const closest = KNOWN.reduce((best, known) => (distance(key, known.toLowerCase()) < distance(key, best.toLowerCase()) ? known : best))
+      return `HubSpot setting ${describe(name)} is not known and is ignored; did you mean "${closest}"?`
+    })
 }

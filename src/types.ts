@@ -20,7 +20,8 @@ export type HubSpotCommand =
   | ['identify', HubSpotProperties]
   | ['setPath', string]
   | ['trackPageView']
-  | ['trackEvent', HubSpotProperties & { id: string; value?: number }]
+  | ['trackEvent', HubSpotProperties & { id: string; value?: number | string }]
   | ['trackCustomBehavioralEvent', { name: string; properties: HubSpotProperties }]
+  | ['resetVisitor']
 
 export type HubSpotCommandName = HubSpotCommand[0]

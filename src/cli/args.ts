@@ -25,7 +25,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   portalId: '--portal-id',
   enableEuropeanDataCenter: '--eu',
   loadFormsSdk: '--forms-sdk',
-  useCustomBehavioralEvents: '--custom-behavioral-events',
+  useCustomBehavioralEvents: '--legacy-events',
   formatCustomBehavioralEventNames: '--no-format-event-names',
   flushIdentifyImmediately: '--flush-identify',
   events: '--event',
@@ -41,8 +41,9 @@ Options:
   --portal-id <digits>          portalId, your Hub ID (default ${DEFAULT_PORTAL_ID})
   --eu                          enableEuropeanDataCenter
   --forms-sdk                   loadFormsSdk
-  --custom-behavioral-events    useCustomBehavioralEvents: track becomes
-                                trackCustomBehavioralEvent
+  --legacy-events               useCustomBehavioralEvents off: track becomes
+                                HubSpot's deprecated trackEvent (by default it
+                                becomes trackCustomBehavioralEvent)
   --no-format-event-names       formatCustomBehavioralEventNames off: send
                                 custom behavioral event names as they are
   --flush-identify              flushIdentifyImmediately: identify is followed
@@ -50,8 +51,8 @@ Options:
   --event <name>=<hubspot id>   events: send the Segment event <name> as this
                                 HubSpot event (repeatable)
   --first-page-seen             the first page call is not the page's first
-                                view (by default it sends nothing, because
-                                HubSpot's script records that view itself)
+                                view (by default it sends only setPath: HubSpot's
+                                script records that view itself)
   --json                        one JSON object a line:
                                 {"line","type","commands","skipped","error"}
   -h, --help                    this help
@@ -63,7 +64,7 @@ line number while the other lines still run; 2 for bad usage or settings.
 
 Examples:
   hubspot-destination preview examples/events.ndjson
-  hubspot-destination preview events.ndjson --custom-behavioral-events --portal-id 123456
+  hubspot-destination preview examples/events.ndjson --legacy-events --portal-id 123456
   echo '{"type":"track","event":"Signed Up"}' | hubspot-destination preview --json
 `
 
@@ -91,6 +92,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         'portal-id': { type: 'string' },
         eu: { type: 'boolean' },
         'forms-sdk': { type: 'boolean' },
+        'legacy-events': { type: 'boolean' },
+        // The default since custom behavioral events replaced trackEvent; still accepted.
         'custom-behavioral-events': { type: 'boolean' },
         'no-format-event-names': { type: 'boolean' },
         'flush-identify': { type: 'boolean' },
@@ -117,7 +120,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     portalId: values['portal-id'] ?? DEFAULT_PORTAL_ID,
     enableEuropeanDataCenter: values.eu ?? false,
     loadFormsSdk: values['forms-sdk'] ?? false,
-    useCustomBehavioralEvents: values['custom-behavioral-events'] ?? false,
+    useCustomBehavioralEvents: !values['legacy-events'],
     formatCustomBehavioralEventNames: !values['no-format-event-names'],
     flushIdentifyImmediately: values['flush-identify'] ?? false,
     events: parseEventMappings(values.event ?? []),

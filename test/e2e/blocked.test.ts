@@ -77,7 +77,7 @@ describe('HubSpot blocked', () => {
         durations: w.__durations,
         errors: w.__errors,
         standInRan: w.__hubspot !== undefined,
-        hsq: Array.isArray(w._hsq) ? JSON.parse(JSON.stringify(w._hsq)) : 'not an array',
+        hsq: Array.isArray(w._hsq) ? JSON.parse(JSON.stringify((w._hsq as unknown[]).filter((entry) => typeof entry !== 'function'))) : 'not an array',
       }
     })
     expect(page.recorded).toEqual([
@@ -94,17 +94,10 @@ describe('HubSpot blocked', () => {
     expect(Math.max(...page.durations)).toBeLessThan(500)
     expect(page.errors).toEqual([])
     expect(opened.pageErrors).toEqual([])
-    // HubSpot's queue holds what the plugin pushed (bounded by the queue cap; far below it here).
+    // HubSpot's queue holds only the landing path, for the view HubSpot's script would record; the rest
+    // waits inside the destination (bounded by its cap, far below it here), as HubSpot's tracker would reorder it.
     expect(page.standInRan).toBe(false)
-    expect(page.hsq).toEqual([
-      ['identify', { email: 'blocked@example.com', id: 'user-3' }],
-      ['trackEvent', { id: 'Batch 1 A' }],
-      ['trackEvent', { id: 'Batch 1 B', n: 1 }],
-      ['setPath', '/app/npm/'],
-      ['trackPageView'],
-      ['trackEvent', { id: 'Batch 2 A' }],
-      ['trackEvent', { id: 'Batch 2 B', n: 2 }],
-    ])
+    expect(page.hsq).toEqual([['setPath', '/app/npm/']])
     expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
     expect(opened.otherRequests).toEqual([])
     const warnings = destinationWarnings(opened)

@@ -2,7 +2,8 @@
 // points at the local server, which answers the settings request and serves
 // dist/next-integrations/integrations/hubspot/<version>/hubspot.dynamic.js.gz gzip-encoded.
 import { describe, expect, it } from 'vitest'
-import { PACKAGE_VERSION, PORTAL_ID, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals } from './harness'
+import { identityField } from '../support/beacons'
+import { PACKAGE_VERSION, PORTAL_ID, beaconsAfter, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals } from './harness'
 
 const harness = useHarness((started) => {
   // Shaped like Segment's settings for a source with HubSpot in device mode.
@@ -11,9 +12,9 @@ const harness = useHarness((started) => {
       'Segment.io': { apiKey: 'cdn-versioned' },
       HubSpot: {
         portalId: PORTAL_ID,
-        loadFormsSdk: false,
-        useCustomBehavioralEvents: false,
-        events: [{ key: 'Trial Started', value: '000004242' }],
+        // The spelling of Segment's newer HubSpot destination is accepted too.
+        loadFormsSDK: false,
+        events: [{ key: 'Trial Started', value: 'pe62515_trial' }],
         type: 'browser',
         bundlingStatus: 'bundled',
         versionSettings: { version: PACKAGE_VERSION, componentTypes: ['browser'] },
@@ -30,8 +31,8 @@ const harness = useHarness((started) => {
 
 describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
   it.each([
-    ['cdn-versioned', PACKAGE_VERSION, '000004242'],
-    ['cdn-latest', 'latest', 'Trial Started'],
+    ['cdn-versioned', PACKAGE_VERSION, 'pe62515_trial'],
+    ['cdn-latest', 'latest', 'pe62515_trial_started'],
   ])('with write key %s, loads the destination from next-integrations/integrations/hubspot/%s/', async (writeKey, folder, eventId) => {
     const opened = await harness().open('analytics-only')
     const servedBefore = harness().served.length
@@ -71,21 +72,14 @@ describe('self-hosted CDN: hubspot.dynamic.js.gz', () => {
       await analytics.identify({ email: 'ada@example.com' })
       await analytics.track('Trial Started', { days: 14 })
     })
-    await opened.page.waitForFunction(() => ((window as unknown as PageGlobals).__hubspot?.commands.length ?? 0) >= 4)
-
-    const hubspot = await received(opened.page)
-    expect(hubspot.loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
-    expect(hubspot.commands).toEqual([
-      ['setPath', '/app/analytics-only/trial?source=ad'],
-      ['trackPageView'],
-      ['identify', { email: 'ada@example.com' }],
-      ['trackEvent', { id: eventId, days: 14 }],
+    const trial = '/app/analytics-only/trial?source=ad'
+    const sent = await beaconsAfter(opened, 3)
+    expect(sent).toEqual([
+      ['view', { po: '/app/analytics-only/' }],
+      ['view', { po: trial, rpo: '/app/analytics-only/' }],
+      ['event', { n: eventId, _days: '14', po: trial, rpo: '/app/analytics-only/', i: identityField({ email: 'ada@example.com' }) }],
     ])
-    expect(hubspot.hits).toEqual([
-      { type: 'pageView', path: '/app/analytics-only/', initial: true },
-      { type: 'pageView', path: '/app/analytics-only/trial?source=ad' },
-      { type: 'event', id: eventId, properties: { id: eventId, days: 14 }, identity: { email: 'ada@example.com' } },
-    ])
+    expect((await received(opened.page)).loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
     expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
     expectQuietPage(opened)
   })

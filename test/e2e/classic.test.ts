@@ -1,13 +1,14 @@
 // The classic integration through analytics-next's `classicIntegrations`, settings from `cdnSettings`
 // (as Segment's CDN would send them), in Chromium with HubSpot's stand-in.
 import { describe, expect, it } from 'vitest'
-import { PORTAL_ID, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals } from './harness'
+import { identityField } from '../support/beacons'
+import { PORTAL_ID, beaconsAfter, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals } from './harness'
 
 const harness = useHarness()
 
 describe('classicIntegrations: [HubSpot] with settings from cdnSettings', () => {
-  it('sends page, identify (flushed at once) and a mapped trackEvent, in order', async () => {
-    const opened = await harness().open('npm')
+  it('sends page, identify (flushed at once) and a mapped custom behavioral event, in order', async () => {
+    const opened = await harness().open('npm', { delayMs: 200 })
     await opened.page.evaluate(async (portalId) => {
       const { e2e } = window as unknown as PageGlobals
       const [analytics] = await e2e.AnalyticsBrowser.load(
@@ -21,7 +22,7 @@ describe('classicIntegrations: [HubSpot] with settings from cdnSettings', () => 
                 portalId,
                 flushIdentifyImmediately: true,
                 // Segment's settings give mappings as a list of { key, value }.
-                events: [{ key: 'Signed Up', value: '000009876' }],
+                events: [{ key: 'Signed Up', value: 'pe62515_signup' }],
               },
             },
           },
@@ -41,27 +42,16 @@ describe('classicIntegrations: [HubSpot] with settings from cdnSettings', () => 
       await analytics.identify('user-2', { email: 'ada@example.com', company: { name: 'Analytical Engines' } })
       await analytics.track('Signed Up', { plan: 'pro' })
     })
-    await opened.page.waitForFunction(() => ((window as unknown as PageGlobals).__hubspot?.commands.length ?? 0) >= 5)
-
-    const hubspot = await received(opened.page)
-    expect(hubspot.loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
-    expect(hubspot.commands).toEqual([
-      ['setPath', '/app/npm/docs?topic=setup'],
-      ['trackPageView'],
-      ['identify', { email: 'ada@example.com', id: 'user-2', company: 'Analytical Engines' }],
-      ['trackPageView'],
-      ['trackEvent', { id: '000009876', plan: 'pro' }],
+    const docs = '/app/npm/docs?topic=setup'
+    const i = identityField({ email: 'ada@example.com', id: 'user-2', company: 'Analytical Engines' })
+    expect(await beaconsAfter(opened, 4)).toEqual([
+      // HubSpot's own view of the landing page (the classic never sees the first page call: it gives the path).
+      ['view', { po: '/app/npm/' }],
+      ['view', { po: docs, rpo: '/app/npm/' }],
+      ['view', { po: docs, rpo: '/app/npm/', i }],
+      ['event', { n: 'pe62515_signup', _plan: 'pro', po: docs, rpo: '/app/npm/', i }],
     ])
-    expect(hubspot.hits).toEqual([
-      { type: 'pageView', path: '/app/npm/', initial: true },
-      { type: 'pageView', path: '/app/npm/docs?topic=setup' },
-      {
-        type: 'pageView',
-        path: '/app/npm/docs?topic=setup',
-        identity: { email: 'ada@example.com', id: 'user-2', company: 'Analytical Engines' },
-      },
-      { type: 'event', id: '000009876', properties: { id: '000009876', plan: 'pro' } },
-    ])
+    expect((await received(opened.page)).loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
     // One tracking script, however analytics-next initialises the integration.
     expect(await opened.page.locator('script#hs-script-loader').count()).toBe(1)
     expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])

@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
-import { launchChromium, routeHubSpot, type StandInOptions } from '../support/browser'
+import { briefBeacon, readBeacon, type BeaconKind } from '../support/beacons'
+import { BEACON_HOSTS, HUBSPOT_HOSTS, launchChromium, routeHubSpot, type StandInOptions } from '../support/browser'
 import { startServer, type LocalServer } from '../support/server'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -49,8 +50,10 @@ export interface PageGlobals {
 }
 
 export interface StandInRecord {
+  /** The commands the stand-in ran, in the order it ran them. */
   commands: unknown[]
-  hits: Array<Record<string, unknown>>
+  /** The beacon URLs it sent. */
+  beacons: string[]
   loads: Array<{ host: string; portalId: string }>
   forms?: unknown[]
   formsHost?: string
@@ -108,8 +111,10 @@ export interface Harness {
 
 export interface TestPage {
   page: Page
-  /** HubSpot URLs the page asked for (answered by the stand-ins, or aborted). */
+  /** HubSpot script URLs the page asked for (answered by the stand-ins or HubSpot's tracker, or aborted). */
   hubspotRequests: string[]
+  /** The beacons HubSpot's tracker (or its stand-in) sent, in order: what HubSpot receives. */
+  beacons: string[]
   /** Requests that would have left the machine other than HubSpot's (aborted). */
   otherRequests: string[]
   console: Array<{ type: string; text: string }>
@@ -169,12 +174,12 @@ export async function startHarness(): Promise<Harness> {
       const context = await browser.newContext()
       contexts.push(context)
       const page = await context.newPage()
-      const opened: TestPage = { page, hubspotRequests: [], otherRequests: [], console: [], pageErrors: [] }
+      const opened: TestPage = { page, hubspotRequests: [], beacons: [], otherRequests: [], console: [], pageErrors: [] }
       page.on('console', (message) => opened.console.push({ type: message.type(), text: message.text() }))
       page.on('pageerror', (error) => opened.pageErrors.push(error.message))
       page.on('request', (request) => {
         const url = request.url()
-        if (!url.startsWith(server.url) && !/^https:\/\/js(-eu1)?\.(hs-scripts\.com|hsforms\.net)\//.test(url)) {
+        if (!url.startsWith(server.url) && !HUBSPOT_HOSTS.test(url) && !BEACON_HOSTS.test(url)) {
           opened.otherRequests.push(url)
         }
       })
@@ -186,7 +191,9 @@ export async function startHarness(): Promise<Harness> {
         }
         window.addEventListener('unhandledrejection', (event) => w.__errors.push(`unhandledrejection: ${String(event.reason)}`))
       })
-      opened.hubspotRequests = await routeHubSpot(page, standIn)
+      const traffic = await routeHubSpot(page, standIn)
+      opened.hubspotRequests = traffic.scripts
+      opened.beacons = traffic.beacons
       await page.goto(`${server.url}/app/${kind}/`)
       await page.waitForFunction(() => (window as unknown as Partial<PageGlobals>).e2e !== undefined)
       return opened
@@ -228,22 +235,46 @@ export function useHarness(setup?: (harness: Harness) => void | Promise<void>): 
   return get
 }
 
-/** What HubSpot's stand-in received, with the hit timestamps left out. */
-export async function received(page: Page): Promise<Omit<StandInRecord, 'hits'> & { hits: Array<Record<string, unknown>> }> {
-  return page.evaluate(() => {
-    const record = (window as unknown as PageGlobals).__hubspot
-    if (!record) return { commands: [], hits: [], loads: [] }
-    const hits = record.hits.map((hit) => {
-      const { at: _at, ...rest } = hit
-      return rest
-    })
-    return { ...record, hits }
+/** What HubSpot's stand-in recorded: the commands it ran, its loads and the forms made. */
+export async function received(page: Page): Promise<StandInRecord> {
+  return page.evaluate(() => (window as unknown as PageGlobals).__hubspot ?? { commands: [], beacons: [], loads: [] })
+}
+
+/** Waits until HubSpot's tracker (real or stand-in) has taken over `_hsq`. */
+export async function hubSpotLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const queue = (window as unknown as PageGlobals)._hsq as { push?: unknown } | undefined
+    return typeof queue?.push === 'function' && queue.push !== Array.prototype.push
   })
 }
 
-/** Waits until HubSpot's stand-in has taken over `_hsq`. */
-export async function hubSpotLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as PageGlobals).__hubspot?.loaded === true)
+/** The beacons sent so far, read: `[file, fields]` without the fields that change from run to run. */
+export function sentBeacons(opened: TestPage): Array<[string, Record<string, string>]> {
+  return opened.beacons.map(readBeacon)
+}
+
+/**
+ * What HubSpot received once `count` beacons have come (and a beat more, so one too many would show):
+ * each as `[kind, fields]` (see briefBeacon), after checking that every one is for `portalId` and from
+ * a page of the test server.
+ */
+export async function beaconsAfter(
+  opened: TestPage,
+  count: number,
+  portalId = PORTAL_ID,
+): Promise<Array<[BeaconKind, Record<string, string>]>> {
+  const started = Date.now()
+  while (opened.beacons.length < count) {
+    if (Date.now() - started > 10_000) throw new Error(`${opened.beacons.length} beacons after 10 s; expected ${count}:\n${opened.beacons.join('\n')}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  for (const url of opened.beacons) {
+    const [, fields] = readBeacon(url)
+    expect(fields.a, url).toBe(portalId)
+    expect(fields.pu, url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
+  }
+  return opened.beacons.map(briefBeacon)
 }
 
 /** Warnings the destination wrote to the console. */

@@ -1,9 +1,11 @@
 // The analytics-next plugin in Chromium, with the real analytics-next in the page, both bundled from
 // npm ('npm') and from script tags with dist/hubspot.iife.js ('umd'). HubSpot's hosts are answered
-// by the stand-ins in test/fixtures; the tests assert what they received, in order.
+// by the stand-ins in test/fixtures; the tests assert on the beacons the tracker sent, in order
+// (test/e2e/contract.test.ts runs the same kind of scenarios against HubSpot's real tracker).
 import { describe, expect, it } from 'vitest'
 import type { HubSpotOptions } from '../../src/settings'
-import { PORTAL_ID, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals, type TestPage } from './harness'
+import { identityField } from '../support/beacons'
+import { PORTAL_ID, beaconsAfter, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals, type TestPage } from './harness'
 
 const harness = useHarness()
 
@@ -26,7 +28,7 @@ async function loadWithPlugin(opened: TestPage, options: HubSpotOptions): Promis
 
 describe('dist/hubspot.iife.js', () => {
   it('exposes window.HubSpotDestination = { hubspot, HubSpot }; its classic integration initialises in the browser', async () => {
-    const opened = await harness().open('umd')
+    const opened = await harness().open('umd', { delayMs: 200 })
     const before = await opened.page.evaluate((portalId) => {
       const exposed = (window as unknown as { HubSpotDestination: Record<string, unknown> }).HubSpotDestination
       const HubSpot = exposed.HubSpot as unknown as PageGlobals['e2e']['HubSpot']
@@ -45,14 +47,15 @@ describe('dist/hubspot.iife.js', () => {
     expect(await opened.page.evaluate(() => (window as unknown as { integration: { loaded(): boolean } }).integration.loaded())).toBe(true)
     const hubspot = await received(opened.page)
     expect(hubspot.loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
-    expect(hubspot.hits).toEqual([{ type: 'pageView', path: '/app/umd/', initial: true }])
+    // HubSpot's own view of the landing page, with the landing path the classic integration gave it.
+    expect(await beaconsAfter(opened, 1)).toEqual([['view', { po: '/app/umd/' }]])
     expectQuietPage(opened)
   })
 })
 
 describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
-  it('page, identify and a legacy trackEvent reach HubSpot in order; the identity rides on the next hit', async () => {
-    const opened = await harness().open(kind)
+  it('page, identify and a custom behavioral event reach HubSpot in order; the identity rides on the next beacon', async () => {
+    const opened = await harness().open(kind, { delayMs: 200 })
     await loadWithPlugin(opened, { portalId: PORTAL_ID })
     await hubSpotLoaded(opened.page)
     await opened.page.evaluate(async (kind) => {
@@ -63,62 +66,57 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
       await analytics.track('Signed Up', { plan: 'pro', revenue: 12, id: 'signup-7' })
     }, kind)
 
-    const hubspot = await received(opened.page)
-    expect(hubspot.loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
-    expect(hubspot.commands).toEqual([
-      ['setPath', `/app/${kind}/pricing?plan=pro&seats=3`],
-      ['trackPageView'],
-      ['identify', { email: 'ada@example.com', id: 'user-1', firstname: 'Ada', subscription_tier: 'pro' }],
-      ['trackEvent', { id: 'Signed Up', value: 12, plan: 'pro', _id: 'signup-7' }],
+    const landing = `/app/${kind}/`
+    const pricing = `/app/${kind}/pricing?plan=pro&seats=3`
+    const i = identityField({ email: 'ada@example.com', id: 'user-1', firstname: 'Ada', subscription_tier: 'pro' })
+    expect(await beaconsAfter(opened, 3)).toEqual([
+      ['view', { po: landing }],
+      ['view', { po: pricing, rpo: landing }],
+      ['event', { n: 'pe62515_signed_up', _plan: 'pro', _revenue: '12', _id: 'signup-7', po: pricing, rpo: landing, i }],
     ])
-    expect(hubspot.hits).toEqual([
-      { type: 'pageView', path: `/app/${kind}/`, initial: true },
-      { type: 'pageView', path: `/app/${kind}/pricing?plan=pro&seats=3` },
-      {
-        type: 'event',
-        id: 'Signed Up',
-        properties: { id: 'Signed Up', value: 12, plan: 'pro', _id: 'signup-7' },
-        identity: { email: 'ada@example.com', id: 'user-1', firstname: 'Ada', subscription_tier: 'pro' },
-      },
-    ])
+    expect((await received(opened.page)).loads).toEqual([{ host: 'js.hs-scripts.com', portalId: PORTAL_ID }])
     expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
     expectQuietPage(opened)
   })
 
-  it('custom behavioral events: mapped names, pe<portalId>_ names, and the contact from context.traits first', async () => {
-    const opened = await harness().open(kind)
-    await loadWithPlugin(opened, {
-      portalId: PORTAL_ID,
-      useCustomBehavioralEvents: true,
-      events: { 'Plan Upgraded': 'pe62515_plan_change' },
-    })
+  it('legacy trackEvent (opt-in): mapped ids, and no property can take one of the beacon\'s own fields', async () => {
+    const opened = await harness().open(kind, { delayMs: 200 })
+    await loadWithPlugin(opened, { portalId: PORTAL_ID, useCustomBehavioralEvents: false, events: { 'Plan Upgraded': '000001234' } })
     await hubSpotLoaded(opened.page)
     await opened.page.evaluate(async () => {
       const analytics = (window as unknown as PageGlobals).e2e.analytics!
-      await analytics.track('Plan Upgraded', { from: 'starter', to: 'pro' })
-      await analytics.track('Video Watched', { seconds: 30 }, { context: { traits: { email: 'grace@example.com', lastName: 'Hopper' } } })
+      await analytics.track('Plan Upgraded', { value: 0, i: 'email=evil@example.com', po: '/admin', k: 9 })
     })
-
-    const hubspot = await received(opened.page)
-    expect(hubspot.commands).toEqual([
-      ['trackCustomBehavioralEvent', { name: 'pe62515_plan_change', properties: { from: 'starter', to: 'pro' } }],
-      ['identify', { email: 'grace@example.com', lastname: 'Hopper' }],
-      ['trackCustomBehavioralEvent', { name: 'pe62515_video_watched', properties: { seconds: 30 } }],
-    ])
-    expect(hubspot.hits).toEqual([
-      { type: 'pageView', path: `/app/${kind}/`, initial: true },
-      { type: 'customBehavioralEvent', name: 'pe62515_plan_change', properties: { from: 'starter', to: 'pro' } },
-      {
-        type: 'customBehavioralEvent',
-        name: 'pe62515_video_watched',
-        properties: { seconds: 30 },
-        identity: { email: 'grace@example.com', lastname: 'Hopper' },
-      },
+    const sent = await beaconsAfter(opened, 2)
+    expect(sent[1]).toEqual([
+      'trackEvent',
+      { k: '3', n: '000001234', m: '0', id: '000001234', value: '0', _i: 'email=evil@example.com', _po: '/admin', _k: '9', po: `/app/${kind}/` },
     ])
     expectQuietPage(opened)
   })
 
-  it('pushes onto _hsq at once while the script is still loading; HubSpot drains it in order', async () => {
+  it('custom behavioral events: mapped names, pe<portalId>_ names, 0 and false as sent, and the contact from context.traits first', async () => {
+    const opened = await harness().open(kind, { delayMs: 200 })
+    await loadWithPlugin(opened, { portalId: PORTAL_ID, events: { 'Plan Upgraded': 'pe62515_plan_change' } })
+    await hubSpotLoaded(opened.page)
+    await opened.page.evaluate(async () => {
+      const analytics = (window as unknown as PageGlobals).e2e.analytics!
+      await analytics.track('Plan Upgraded', { from: 'starter', to: 'pro', seats: 0, trial: false })
+      await analytics.track(' \u200bVideo Watched ', { seconds: 30 }, { context: { traits: { email: 'grace@example.com', lastName: 'Hopper' } } })
+    })
+
+    const sent = await beaconsAfter(opened, 3)
+    expect(sent.slice(1)).toEqual([
+      ['event', { n: 'pe62515_plan_change', _from: 'starter', _to: 'pro', _seats: '0', _trial: 'false', po: `/app/${kind}/` }],
+      [
+        'event',
+        { n: 'pe62515_video_watched', _seconds: '30', po: `/app/${kind}/`, i: identityField({ email: 'grace@example.com', lastname: 'Hopper' }) },
+      ],
+    ])
+    expectQuietPage(opened)
+  })
+
+  it('holds its commands while the script loads, then HubSpot gets them in order, after its own view of the landing page', async () => {
     const opened = await harness().open(kind, { delayMs: 2000 })
     await loadWithPlugin(opened, { portalId: PORTAL_ID })
     const early = await opened.page.evaluate(async () => {
@@ -127,30 +125,27 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
       const started = performance.now()
       await analytics.track('Early One')
       await analytics.identify({ email: 'early@example.com' })
+      history.pushState({}, '', '/app/next')
+      await analytics.page()
       await analytics.track('Early Two', { step: 2 })
       return {
         ms: performance.now() - started,
         standInRan: w.__hubspot !== undefined,
-        held: Array.isArray(w._hsq) ? JSON.parse(JSON.stringify(w._hsq)) : 'not an array',
+        // What HubSpot's tracker will apply before its automatic view: the landing path only.
+        queued: Array.isArray(w._hsq) ? (w._hsq as unknown[]).filter((entry) => typeof entry !== 'function') : 'not an array',
       }
     })
-    // Still loading: the commands wait in HubSpot's own queue, not in analytics-next.
     expect(early.standInRan).toBe(false)
-    expect(early.held).toEqual([
-      ['trackEvent', { id: 'Early One' }],
-      ['identify', { email: 'early@example.com' }],
-      ['trackEvent', { id: 'Early Two', step: 2 }],
-    ])
+    expect(early.queued).toEqual([['setPath', `/app/${kind}/`]])
     expect(early.ms).toBeLessThan(1000)
 
     await hubSpotLoaded(opened.page)
-    const hubspot = await received(opened.page)
-    expect(hubspot.commands).toEqual(early.held)
-    // The stand-in, like HubSpot, applies what was queued, then records the initial view.
-    expect(hubspot.hits).toEqual([
-      { type: 'event', id: 'Early One', properties: { id: 'Early One' } },
-      { type: 'event', id: 'Early Two', properties: { id: 'Early Two', step: 2 }, identity: { email: 'early@example.com' } },
-      { type: 'pageView', path: `/app/${kind}/`, initial: true },
+    const i = identityField({ email: 'early@example.com' })
+    expect(await beaconsAfter(opened, 4)).toEqual([
+      ['view', { po: `/app/${kind}/` }],
+      ['event', { n: 'pe62515_early_one', po: `/app/${kind}/` }],
+      ['view', { po: '/app/next', rpo: `/app/${kind}/`, i }],
+      ['event', { n: 'pe62515_early_two', _step: '2', po: '/app/next', rpo: `/app/${kind}/`, i }],
     ])
     expectQuietPage(opened)
   })
@@ -191,8 +186,19 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
     expectQuietPage(opened)
   })
 
-  it('uses the EU hosts with enableEuropeanDataCenter', async () => {
+  it('does not load the Forms SDK again when the page already has it', async () => {
     const opened = await harness().open(kind)
+    await opened.page.evaluate(() => {
+      ;(window as { hbspt?: unknown }).hbspt = { forms: { create: () => undefined } }
+    })
+    await loadWithPlugin(opened, { portalId: PORTAL_ID, loadFormsSdk: true })
+    await hubSpotLoaded(opened.page)
+    expect(opened.hubspotRequests).toEqual([`https://js.hs-scripts.com/${PORTAL_ID}.js`])
+    expectQuietPage(opened)
+  })
+
+  it('uses the EU hosts with enableEuropeanDataCenter', async () => {
+    const opened = await harness().open(kind, { delayMs: 200 })
     await loadWithPlugin(opened, { portalId: PORTAL_ID, enableEuropeanDataCenter: true, loadFormsSdk: true })
     await hubSpotLoaded(opened.page)
     await opened.page.waitForFunction(() => (window as unknown as PageGlobals).__hubspot?.formsHost !== undefined)
@@ -207,11 +213,9 @@ describe.each(['npm', 'umd'] as const)('the plugin in a %s page', (kind) => {
     ])
     expect(hubspot.loads).toEqual([{ host: 'js-eu1.hs-scripts.com', portalId: PORTAL_ID }])
     expect(hubspot.formsHost).toBe('js-eu1.hsforms.net')
-    expect(hubspot.commands).toEqual([['trackEvent', { id: 'Demo Booked' }]])
-    expect(hubspot.hits).toEqual([
-      { type: 'pageView', path: `/app/${kind}/`, initial: true },
-      { type: 'event', id: 'Demo Booked', properties: { id: 'Demo Booked' } },
-    ])
+    const sent = await beaconsAfter(opened, 2)
+    expect(sent[1]).toEqual(['event', { n: 'pe62515_demo_booked', po: `/app/${kind}/` }])
+    expect(opened.beacons.every((url) => url.startsWith('https://track-eu1.hubspot.com/'))).toBe(true)
     expectQuietPage(opened)
   })
 })

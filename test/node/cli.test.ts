@@ -45,7 +45,7 @@ const expectedNotJson = (text: string): string => {
 
 // What each line of examples/events.ndjson becomes with the default settings (portal 62515).
 const EXAMPLE_COMMANDS: Array<[line: number, commands: unknown[], skipped: string | null]> = [
-  [1, [], "first page view: HubSpot's script records it"],
+  [1, [['setPath', '/']], null],
   [2, [['setPath', '/pricing?plan=pro'], ['trackPageView']], null],
   [3, [['setPath', '/docs/start?ref=nav'], ['trackPageView']], null],
   [4, [['trackPageView']], null],
@@ -90,14 +90,18 @@ const EXAMPLE_COMMANDS: Array<[line: number, commands: unknown[], skipped: strin
   [20, [['identify', { email: 'ada@example.com', interests: 'analytics;engines;3;true' }]], null],
   [21, [['identify', { email: 'ada@example.com', plan_tier: 'from "plan_tier", already in normal form' }]], null],
   [22, [['identify', { email: 'ada@example.com', safe: 'kept' }]], null],
-  [23, [['trackEvent', { id: 'Signed Up', value: 99.5, plan_name: 'Pro', signupdate: Date.UTC(2024, 2, 1), _id: 'order-1001' }]], null],
-  [24, [['trackEvent', { id: 'Quote Requested', value: 12, contact_method: 'phone' }]], null],
-  [25, [['trackEvent', { id: 'Video  Played.Full screen', value: 30, revenue: 4.5 }]], null],
+  [
+    23,
+    [['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: { plan_name: 'Pro', id: 'order-1001', revenue: 99.5, signupdate: Date.UTC(2024, 2, 1) } }]],
+    null,
+  ],
+  [24, [['trackCustomBehavioralEvent', { name: 'pe62515_quote_requested', properties: { value: 'about ten', revenue: 12, contact_method: 'phone' } }]], null],
+  [25, [['trackCustomBehavioralEvent', { name: 'pe62515_video_played_full_screen', properties: { value: 30, revenue: 4.5 } }]], null],
   [
     26,
     [
       ['identify', { email: 'ada@example.com', id: 'user-42', firstname: 'Ada' }],
-      ['trackEvent', { id: 'Demo Booked', slot: Date.UTC(2024, 2, 20, 15) }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_demo_booked', properties: { slot: Date.UTC(2024, 2, 20, 15) } }],
     ],
     null,
   ],
@@ -105,10 +109,13 @@ const EXAMPLE_COMMANDS: Array<[line: number, commands: unknown[], skipped: strin
   [28, [], "group needs HubSpot's server-side Companies API"],
   [29, [], 'alias has no HubSpot tracking command'],
   [30, [], 'no HubSpot command for a "screen" call'],
+  [31, [['trackCustomBehavioralEvent', { name: 'pe62515_cart_viewed', properties: { items: '0', gift: 'false', total: 12.5 } }]], null],
+  [32, [['trackCustomBehavioralEvent', { name: 'pe62515_cafe_visited', properties: {} }]], null],
+  [33, [], `event name "日本語" has nothing HubSpot's internal names can hold (a-z, 0-9, _): map it with the "events" setting`],
 ]
 
 describe('preview: the command line', () => {
-  it('defaults to portal 62515, stdin, human output and a first page that sends nothing', () => {
+  it("defaults to portal 62515, stdin, human output and a first page that only sets the automatic view's path", () => {
     const command = parseCommandLine(['preview'])
     expect(command.kind).toBe('preview')
     if (command.kind !== 'preview') return
@@ -126,7 +133,7 @@ describe('preview: the command line', () => {
       '123456',
       '--eu',
       '--forms-sdk',
-      '--custom-behavioral-events',
+      '--legacy-events',
       '--no-format-event-names',
       '--flush-identify',
       '--event',
@@ -144,7 +151,7 @@ describe('preview: the command line', () => {
         portalId: '123456',
         enableEuropeanDataCenter: true,
         loadFormsSdk: true,
-        useCustomBehavioralEvents: true,
+        useCustomBehavioralEvents: false,
         formatCustomBehavioralEventNames: false,
         flushIdentifyImmediately: true,
         events: { 'Signed Up': 'pe123456_signup', 'Order Completed': '000123' },
@@ -194,7 +201,7 @@ describe('preview: lines', () => {
 
   it('carries "first page seen" from line to line', () => {
     const preview = createPreview(parseSettings({ portalId: '62515' }), { pageSeen: false })
-    expect(preview.line('{"type":"page","properties":{"path":"/a"}}', 1)?.commands).toEqual([])
+    expect(preview.line('{"type":"page","properties":{"path":"/a"}}', 1)?.commands).toEqual([['setPath', '/a']])
     expect(preview.line('{"type":"page","properties":{"path":"/b"}}', 2)?.commands).toEqual([['setPath', '/b'], ['trackPageView']])
   })
 
@@ -206,7 +213,7 @@ describe('preview: lines', () => {
       line: 1,
       type: 'track',
       event: { type: 'track', event: 'A' },
-      commands: [['trackEvent', { id: 'A' }]],
+      commands: [['trackCustomBehavioralEvent', { name: 'pe62515_a', properties: {} }]],
       skipped: null,
       error: null,
     })
@@ -275,10 +282,10 @@ describe('hubspot-destination (the built command)', () => {
     expect(stdout).toBe(
       [
         '# HubSpot portal 62515: https://js.hs-scripts.com/62515.js',
-        '# track → trackEvent; identify + trackPageView',
+        '# track → trackCustomBehavioralEvent (names as pe62515_<event>); identify + trackPageView',
         '',
         'line 1  page /',
-        "        nothing sent: first page view: HubSpot's script records it",
+        '        _hsq.push(["setPath", "/"])',
         'line 2  page "Pricing" /pricing?plan=pro',
         '        _hsq.push(["setPath", "/pricing?plan=pro"])',
         '        _hsq.push(["trackPageView"])',
@@ -286,9 +293,14 @@ describe('hubspot-destination (the built command)', () => {
         '        _hsq.push(["identify", {"email": "ada@example.com", "id": "u1", "favorite_color": "green"}])',
         '        _hsq.push(["trackPageView"])',
         'line 5  track "Signed Up"',
-        '        _hsq.push(["trackEvent", {"id": "Signed Up", "value": 9.5}])',
+        '        _hsq.push(["trackCustomBehavioralEvent", {',
+        '          "name": "pe62515_signed_up",',
+        '          "properties": {',
+        '            "revenue": 9.5',
+        '          }',
+        '        }])',
         '',
-        '# 4 events: 5 commands, 1 sent nothing, 0 bad lines',
+        '# 4 events: 6 commands, 0 sent nothing, 0 bad lines',
         '',
       ].join('\n'),
     )
@@ -333,11 +345,11 @@ describe('hubspot-destination (the built command)', () => {
       ].join('\n'),
     )
     expect(jsonLines(stdout)).toEqual([
-      { line: 1, type: 'track', commands: [['trackEvent', { id: 'A' }]], skipped: null, error: null },
+      { line: 1, type: 'track', commands: [['trackCustomBehavioralEvent', { name: 'pe62515_a', properties: {} }]], skipped: null, error: null },
       { line: 2, type: null, commands: [], skipped: null, error: expectedNotJson('not json') },
       { line: 3, type: null, commands: [], skipped: null, error: 'not a JSON object (got an array)' },
       { line: 4, type: 'purchase', commands: [], skipped: null, error: 'unknown type "purchase" (expected one of page, screen, identify, track, group, alias)' },
-      { line: 5, type: 'track', commands: [['trackEvent', { id: 'B' }]], skipped: null, error: null },
+      { line: 5, type: 'track', commands: [['trackCustomBehavioralEvent', { name: 'pe62515_b', properties: {} }]], skipped: null, error: null },
     ])
   })
 

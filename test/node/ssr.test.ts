@@ -97,7 +97,7 @@ function expectReport(report: Record<string, unknown>): void {
     normalizeKey: 'function',
     toHubSpotDate: 'function',
     traits: { firstname: 'Ada', plan_tier: 'pro', createdat: Date.UTC(2024, 0, 2) },
-    commands: [['trackEvent', { id: 'Signed Up', plan: 'pro' }]],
+    commands: [['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: { plan: 'pro' } }]],
   })
 }
 

@@ -402,7 +402,8 @@ export function checkCommand(command: unknown): string | undefined {
   const [name, ...args] = command
   switch (name) {
     case 'trackPageView':
-      return args.length === 0 ? undefined : 'trackPageView takes no arguments'
+    case 'resetVisitor':
+      return args.length === 0 ? undefined : `${name} takes no arguments`
     case 'setPath':
       return args.length === 1 && typeof args[0] === 'string' && args[0].startsWith('/')
         ? undefined
@@ -420,7 +421,10 @@ export function checkCommand(command: unknown): string | undefined {
       if (problem) return problem
       const { id, value } = args[0] as Record<string, unknown>
       if (typeof id !== 'string') return 'trackEvent without a string id'
-      return value === undefined || (typeof value === 'number' && Number.isFinite(value)) ? undefined : 'trackEvent value is not a finite number'
+      // A value of 0 travels as '0': HubSpot's tracker would empty the number.
+      return value === undefined || value === '0' || (typeof value === 'number' && Number.isFinite(value) && value !== 0)
+        ? undefined
+        : 'trackEvent value is not a finite number (or "0")'
     }
     case 'trackCustomBehavioralEvent': {
       if (args.length !== 1) return 'trackCustomBehavioralEvent takes one object'

@@ -2,7 +2,7 @@ import { AnalyticsBrowser } from '@segment/analytics-next'
 import { Alias, Group, Identify, Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import HubSpot from '../../src/index'
-import { DOCUMENTED_DEFAULTS, PORTAL_ID, addScript, classicIntegration, hsq, page, resetPage, scripts, type ClassicInstance } from './helpers'
+import { DOCUMENTED_DEFAULTS, PORTAL_ID, addScript, classicIntegration, hsq, page, resetPage, scripts, trackerRunning, type ClassicInstance } from './helpers'
 
 const TRACKING = { id: 'hs-script-loader', async: true, src: `https://js.hs-scripts.com/${PORTAL_ID}.js` }
 const TRACKING_EU = { id: 'hs-script-loader', async: true, src: `https://js-eu1.hs-scripts.com/${PORTAL_ID}.js` }
@@ -43,16 +43,21 @@ describe('the integration', () => {
   test('has the documented defaults', () => {
     expect(classicIntegration({ portalId: PORTAL_ID }).options).toMatchObject({ portalId: PORTAL_ID, ...DOCUMENTED_DEFAULTS })
   })
+
+  test("declares portalId with the classic integration's default, null", () => {
+    expect(classicIntegration({}).options.portalId).toBeNull()
+  })
 })
 
 describe('loading', () => {
-  test('initialize sets window._hsq to an array, keeping what the page queued', () => {
+  test("initialize sets window._hsq to an array, keeping what the page queued; ahead of HubSpot's tracker it puts only the landing path and a callback", () => {
     initialized()
-    expect(hsq()).toEqual([])
+    // The first page call never reaches the classic (assumesPageview): the landing page is where it is now.
+    expect(hsq()).toEqual([expect.any(Function), ['setPath', '/']])
     resetPage()
     page()._hsq = [['setPath', '/from-the-page']]
     initialized()
-    expect(hsq()).toEqual([['setPath', '/from-the-page']])
+    expect(hsq()).toEqual([['setPath', '/from-the-page'], expect.any(Function), ['setPath', '/']])
   })
 
   test('initialize injects exactly one <script id="hs-script-loader" async src="https://js.hs-scripts.com/<portalId>.js">', () => {
@@ -160,6 +165,9 @@ describe('loading', () => {
 })
 
 describe('events, driven the way analytics.js 1.x drives them', () => {
+  // HubSpot's tracker is running: each command reaches `_hsq` the moment it is mapped.
+  beforeEach(() => trackerRunning())
+
   test("the first page call pushes nothing: HubSpot's script records it", () => {
     const integration = initialized()
     integration.page(new Page({ properties: { path: '/pricing', search: '?plan=pro' } }))
@@ -199,14 +207,14 @@ describe('events, driven the way analytics.js 1.x drives them', () => {
     expect(hsq()).toEqual([['identify', { email: 'peter@example.com', id: 'peter@example.com' }], ['trackPageView']])
   })
 
-  test('track pushes trackEvent with the mapped event id, value and the normalised properties', () => {
-    const integration = initialized({ events: { 'Order Completed': '000123' } })
+  test('track with useCustomBehavioralEvents off pushes the legacy trackEvent with the mapped event id, value and the normalised properties', () => {
+    const integration = initialized({ events: { 'Order Completed': '000123' }, useCustomBehavioralEvents: false })
     integration.track(new Track({ event: 'order_completed', properties: { id: 'order-1', revenue: 99.5, 'Coupon Code': 'X' } }))
     expect(hsq()).toEqual([['trackEvent', { id: '000123', value: 99.5, _id: 'order-1', coupon_code: 'X' }]])
   })
 
-  test('track with useCustomBehavioralEvents pushes trackCustomBehavioralEvent named pe<portalId>_<event>', () => {
-    const integration = initialized({ useCustomBehavioralEvents: true })
+  test('track pushes trackCustomBehavioralEvent named pe<portalId>_<event> (the default)', () => {
+    const integration = initialized()
     integration.track(new Track({ event: 'Clicked Buy Now', properties: { plan: 'pro' } }))
     expect(hsq()).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: { plan: 'pro' } }]])
   })
@@ -218,7 +226,7 @@ describe('events, driven the way analytics.js 1.x drives them', () => {
     )
     expect(hsq()).toEqual([
       ['identify', { email: 'peter@example.com', firstname: 'Peter' }],
-      ['trackEvent', { id: 'Bought Item', sku: 'A1' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_bought_item', properties: { sku: 'A1' } }],
     ])
   })
 
@@ -237,7 +245,7 @@ describe('events, driven the way analytics.js 1.x drives them', () => {
     integration.page(new Page({ properties: { path: '/thanks' } }))
     expect(hsq()).toEqual([
       ['identify', { email: 'peter@example.com', id: 'user1234' }],
-      ['trackEvent', { id: 'Clicked Buy Now', value: 20.5 }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: { value: 20.5 } }],
       ['setPath', '/thanks'],
       ['trackPageView'],
     ])
@@ -247,18 +255,50 @@ describe('events, driven the way analytics.js 1.x drives them', () => {
     const integration = classicIntegration()
     integration.invoke('identify', new Identify({ userId: 'peter@example.com' }))
     integration.invoke('track', new Track({ event: 'Clicked Buy Now' }))
-    expect(page()._hsq).toBeUndefined()
+    expect(hsq()).toEqual([])
     integration.initialize()
     expect(hsq()).toEqual([
       ['identify', { email: 'peter@example.com', id: 'peter@example.com' }],
-      ['trackEvent', { id: 'Clicked Buy Now' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: {} }],
     ])
+  })
+
+  test("methods called before initialize() map the calls with the options then, as Segment's classic did", () => {
+    const integration = classicIntegration({ portalId: PORTAL_ID, useCustomBehavioralEvents: false })
+    integration.identify(new Identify({ userId: 'peter@example.com', traits: { firstName: 'Peter' } }))
+    integration.track(new Track({ event: 'Clicked Buy Now', properties: { value: 5 } }))
+    expect(hsq()).toEqual([
+      ['identify', { email: 'peter@example.com', id: 'peter@example.com', firstname: 'Peter' }],
+      ['trackEvent', { id: 'Clicked Buy Now', value: 5 }],
+    ])
+    expect(scripts()).toEqual([])
+  })
+
+  test('unit tests that stub window._hsq.push, as Segment\'s classic test suite does, see each command pushed', () => {
+    const push = vi.fn()
+    page()._hsq = { push }
+    const integration = classicIntegration()
+    integration.identify(new Identify({ userId: 'user1234', traits: { email: 'peter@example.com' } }))
+    integration.track(new Track({ event: 'Signed Up' }))
+    expect(push.mock.calls).toEqual([
+      [['identify', { email: 'peter@example.com', id: 'user1234' }]],
+      [['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: {} }]],
+    ])
+  })
+
+  test('with bad settings, methods called before initialize() send nothing and say why in a debug message', () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
+    classicIntegration({ portalId: 'abc' }).track(new Track({ event: 'Signed Up' }))
+    expect(hsq()).toEqual([])
+    expect(String(debug.mock.calls[0]![0])).toMatch(/not sent: HubSpot setting "portalId"/)
   })
 
   test('ISO date strings, which the facade turns into Date objects, become Unix milliseconds', () => {
     const integration = initialized()
     integration.track(new Track({ event: 'Renewed', properties: { renewal: '2024-03-15', at: '2024-03-15T10:20:30+02:00' } }))
-    expect(hsq()).toEqual([['trackEvent', { id: 'Renewed', renewal: Date.UTC(2024, 2, 15), at: Date.UTC(2024, 2, 15, 8, 20, 30) }]])
+    expect(hsq()).toEqual([
+      ['trackCustomBehavioralEvent', { name: 'pe62515_renewed', properties: { renewal: Date.UTC(2024, 2, 15), at: Date.UTC(2024, 2, 15, 8, 20, 30) } }],
+    ])
   })
 
   test('an invalid ISO date is dropped, though the facade rolls it over into a valid Date', () => {
@@ -266,7 +306,7 @@ describe('events, driven the way analytics.js 1.x drives them', () => {
     integration.track(new Track({ event: 'Renewed', properties: { renewal: '2023-02-30', plan: 'pro' } }))
     integration.identify(new Identify({ userId: 'peter@example.com', traits: { birthday: '2023-02-29' } }))
     expect(hsq()).toEqual([
-      ['trackEvent', { id: 'Renewed', plan: 'pro' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_renewed', properties: { plan: 'pro' } }],
       ['identify', { email: 'peter@example.com', id: 'peter@example.com' }],
     ])
   })
@@ -286,6 +326,7 @@ describe('with the real analytics-next', () => {
   }
 
   test('loads the integration: one tracking script, _hsq, and each call becomes its commands in order', async () => {
+    trackerRunning()
     const [analytics] = await load()
     expect(scripts()).toEqual([TRACKING])
     await analytics.page()
@@ -297,7 +338,7 @@ describe('with the real analytics-next', () => {
       () =>
         expect(hsq()).toEqual([
           ['identify', { email: 'peter@example.com', id: 'user1234', firstname: 'Peter' }],
-          ['trackEvent', { id: 'Clicked Buy Now', value: 20.5 }],
+          ['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: { value: 20.5 } }],
           ['setPath', '/pricing?plan=pro'],
           ['trackPageView'],
         ]),
@@ -307,7 +348,8 @@ describe('with the real analytics-next', () => {
   })
 
   test('calls made while analytics-next is still loading (as the snippet makes them) reach HubSpot once it has', async () => {
-    const analytics = load({ events: { 'Order Completed': '000123' } })
+    trackerRunning()
+    const analytics = load({ events: { 'Order Completed': '000123' }, useCustomBehavioralEvents: false })
     void analytics.page()
     void analytics.identify('user1234', { email: 'peter@example.com' })
     void analytics.track('order completed', { revenue: 42 })
@@ -337,18 +379,19 @@ describe('with the real analytics-next', () => {
   })
 
   test('with loadFormsSdk, calls made while the Forms SDK loads are held, then reach HubSpot', async () => {
+    trackerRunning()
     const [analytics] = await load({ loadFormsSdk: true })
     await analytics.page()
     void analytics.identify('user1234', { email: 'peter@example.com' })
     void analytics.track('Clicked Buy Now', { value: 20.5 })
     await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(page()._hsq).toEqual([])
+    expect(hsq()).toEqual([])
     page().hbspt = { forms: { create: () => {} } }
     await vi.waitFor(
       () =>
         expect(hsq()).toEqual([
           ['identify', { email: 'peter@example.com', id: 'user1234' }],
-          ['trackEvent', { id: 'Clicked Buy Now', value: 20.5 }],
+          ['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: { value: 20.5 } }],
         ]),
       RELEASE,
     )

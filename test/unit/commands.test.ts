@@ -5,18 +5,26 @@ import { classicIntegration, settingsWith } from './helpers'
 
 const SEEN: MappingState = { pageSeen: true }
 const DEFAULTS = settingsWith()
+const LEGACY = settingsWith({ useCustomBehavioralEvents: false })
 
 /** The commands for one event under `settings`, after the first page view. */
 const commands = (event: SegmentEvent, settings = DEFAULTS) => toCommands(event, settings, SEEN).commands
 
 describe('page', () => {
-  test('the first page call pushes nothing and remembers that a page was seen', () => {
-    expect(toCommands({ type: 'page', properties: { path: '/pricing' } }, DEFAULTS, INITIAL_STATE)).toEqual({
+  test("the first page call only sets the path of HubSpot's automatic view, and remembers that a page was seen", () => {
+    expect(toCommands({ type: 'page', properties: { path: '/pricing', search: '?a=1' } }, DEFAULTS, INITIAL_STATE)).toEqual({
+      commands: [['setPath', '/pricing?a=1']],
+      state: { pageSeen: true },
+    })
+    expect(INITIAL_STATE).toEqual({ pageSeen: false })
+  })
+
+  test('a first page call without a path pushes nothing and says why', () => {
+    expect(toCommands({ type: 'page', properties: {} }, DEFAULTS, INITIAL_STATE)).toEqual({
       commands: [],
       state: { pageSeen: true },
       skipped: expect.stringMatching(/first page/),
     })
-    expect(INITIAL_STATE).toEqual({ pageSeen: false })
   })
 
   test('a later page call pushes setPath with path + search, then trackPageView', () => {
@@ -88,61 +96,63 @@ describe('identify', () => {
   })
 })
 
-describe('track (trackEvent)', () => {
+describe('track (legacy trackEvent, useCustomBehavioralEvents: false)', () => {
+  const legacy = (event: SegmentEvent, settings = LEGACY) => commands(event, settings)
+
   test('track pushes trackEvent with id = the event name, value and the normalised properties', () => {
-    expect(commands({ type: 'track', event: 'Clicked Buy Now', properties: { value: 20.5, 'Plan Tier': 'pro' } })).toEqual([
+    expect(legacy({ type: 'track', event: 'Clicked Buy Now', properties: { value: 20.5, 'Plan Tier': 'pro' } })).toEqual([
       ['trackEvent', { id: 'Clicked Buy Now', value: 20.5, plan_tier: 'pro' }],
     ])
   })
 
   test('properties.id moves to _id', () => {
-    expect(commands({ type: 'track', event: 'Order Completed', properties: { id: 'order-1' } })).toEqual([
+    expect(legacy({ type: 'track', event: 'Order Completed', properties: { id: 'order-1' } })).toEqual([
       ['trackEvent', { id: 'Order Completed', _id: 'order-1' }],
     ])
   })
 
   test('revenue becomes value when there is no value', () => {
-    expect(commands({ type: 'track', event: 'Order Completed', properties: { revenue: 99.5 } })).toEqual([
+    expect(legacy({ type: 'track', event: 'Order Completed', properties: { revenue: 99.5 } })).toEqual([
       ['trackEvent', { id: 'Order Completed', value: 99.5 }],
     ])
   })
 
   test('revenue stays a property when there is a value', () => {
-    expect(commands({ type: 'track', event: 'Order Completed', properties: { value: 10, revenue: 99.5 } })).toEqual([
+    expect(legacy({ type: 'track', event: 'Order Completed', properties: { value: 10, revenue: 99.5 } })).toEqual([
       ['trackEvent', { id: 'Order Completed', value: 10, revenue: 99.5 }],
     ])
   })
 
   test('value is sent only when it is a finite number', () => {
     for (const value of ['20.5', Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, true]) {
-      expect(commands({ type: 'track', event: 'Clicked Buy Now', properties: { value } })).toEqual([
+      expect(legacy({ type: 'track', event: 'Clicked Buy Now', properties: { value } })).toEqual([
         ['trackEvent', { id: 'Clicked Buy Now' }],
       ])
     }
   })
 
   test('events maps a Segment event to its HubSpot event id', () => {
-    const settings = settingsWith({ events: { 'Order Completed': '000123' } })
-    expect(commands({ type: 'track', event: 'Order Completed', properties: {} }, settings)).toEqual([
+    const settings = settingsWith({ events: { 'Order Completed': '000123' }, useCustomBehavioralEvents: false })
+    expect(legacy({ type: 'track', event: 'Order Completed', properties: {} }, settings)).toEqual([
       ['trackEvent', { id: '000123' }],
     ])
   })
 
   test("events are matched the way analytics.js-integration's map matches (case, camelCase and separators don't count)", () => {
     const events = { 'Order Completed': '000123' }
-    const settings = settingsWith({ events })
+    const settings = settingsWith({ events, useCustomBehavioralEvents: false })
     const integration = classicIntegration()
     const map = (options: unknown, name: string) => integration.map(options, name)
     for (const name of ['Order Completed', 'order_completed', 'orderCompleted', 'order-completed', 'Order.Completed']) {
       expect(map(events, name), name).toEqual(['000123'])
-      expect(commands({ type: 'track', event: name }, settings), name).toEqual([['trackEvent', { id: '000123' }]])
+      expect(legacy({ type: 'track', event: name }, settings), name).toEqual([['trackEvent', { id: '000123' }]])
     }
     expect(map(events, 'Order Started')).toEqual([])
-    expect(commands({ type: 'track', event: 'Order Started' }, settings)).toEqual([['trackEvent', { id: 'Order Started' }]])
+    expect(legacy({ type: 'track', event: 'Order Started' }, settings)).toEqual([['trackEvent', { id: 'Order Started' }]])
   })
 
   test('a track call without an event name pushes nothing and says why', () => {
-    expect(toCommands({ type: 'track', properties: {} }, DEFAULTS, SEEN)).toEqual({
+    expect(toCommands({ type: 'track', properties: {} }, LEGACY, SEEN)).toEqual({
       commands: [],
       state: SEEN,
       skipped: expect.stringMatching(/event name/),
@@ -150,8 +160,15 @@ describe('track (trackEvent)', () => {
   })
 })
 
-describe('track (trackCustomBehavioralEvent)', () => {
-  const custom = settingsWith({ useCustomBehavioralEvents: true })
+describe('track (trackCustomBehavioralEvent, the default)', () => {
+  const custom = settingsWith()
+
+  test('track sends a custom behavioral event by default: HubSpot says trackEvent no longer works', () => {
+    expect(DEFAULTS.useCustomBehavioralEvents).toBe(true)
+    expect(commands({ type: 'track', event: 'Signed Up' })).toEqual([
+      ['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: {} }],
+    ])
+  })
 
   test('the name is pe<portalId>_<event name lower-cased>, with the normalised properties', () => {
     expect(commands({ type: 'track', event: 'Clicked Buy Now', properties: { 'Plan Tier': 'pro', value: 20.5 } }, custom)).toEqual([
@@ -193,21 +210,21 @@ describe('track with context.traits (setting contact properties on track)', () =
     }
     expect(commands(event)).toEqual([
       ['identify', { email: 'peter@example.com', firstname: 'Peter', lastname: 'Gibbons' }],
-      ['trackEvent', { id: 'Bought Item', sku: 'A1' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_bought_item', properties: { sku: 'A1' } }],
     ])
   })
 
-  test('the identify comes before a custom behavioral event too', () => {
+  test('the identify comes before a legacy trackEvent too', () => {
     const event = { type: 'track', event: 'Bought Item', context: { traits: { email: 'peter@example.com' } } }
-    expect(commands(event, settingsWith({ useCustomBehavioralEvents: true }))).toEqual([
+    expect(commands(event, LEGACY)).toEqual([
       ['identify', { email: 'peter@example.com' }],
-      ['trackCustomBehavioralEvent', { name: 'pe62515_bought_item', properties: {} }],
+      ['trackEvent', { id: 'Bought Item' }],
     ])
   })
 
   test('context.traits without an email push only the event', () => {
     const event = { type: 'track', event: 'Bought Item', context: { traits: { firstName: 'Peter' } } }
-    expect(commands(event)).toEqual([['trackEvent', { id: 'Bought Item' }]])
+    expect(commands(event)).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_bought_item', properties: {} }]])
   })
 })
 
@@ -238,7 +255,9 @@ describe('consent', () => {
   })
 
   test('with every required category granted, the event is sent', () => {
-    expect(commands(track({ Advertising: true, Analytics: true }), settings)).toEqual([['trackEvent', { id: 'Clicked Buy Now' }]])
+    expect(commands(track({ Advertising: true, Analytics: true }), settings)).toEqual([
+      ['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: {} }],
+    ])
   })
 
   test('with a required category denied or missing, nothing is sent and the mapping says why', () => {
@@ -248,7 +267,9 @@ describe('consent', () => {
   })
 
   test('without consentCategories no consent is needed', () => {
-    expect(commands(track({ Advertising: false }))).toEqual([['trackEvent', { id: 'Clicked Buy Now' }]])
+    expect(commands(track({ Advertising: false }))).toEqual([
+      ['trackCustomBehavioralEvent', { name: 'pe62515_clicked_buy_now', properties: {} }],
+    ])
   })
 })
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import HubSpot from '../../src/index'
 import type { HubSpotWindow } from '../../src/queue'
 import { parseSettings, type HubSpotOptions, type HubSpotSettings } from '../../src/settings'
@@ -45,6 +47,9 @@ export function resetPage(): void {
   delete win._hsq
   delete win._hsp
   delete win.hbspt
+  const loose = window as unknown as Record<string, unknown>
+  delete loose.__hubspot
+  delete loose._hstc_ran
   localStorage.clear()
   sessionStorage.clear()
   clearCookies()
@@ -80,12 +85,83 @@ export function classicIntegration(options: Record<string, unknown> = { portalId
   return new HubSpot(options) as unknown as ClassicInstance
 }
 
-/** The defaults issue 2 documents for the classic options, restated here once as the spec. */
+/**
+ * The documented defaults of the options, restated here once as the spec: issue 2's, with custom behavioral
+ * events and the visitor reset on log-out switched on by issue 8 (HubSpot: trackEvent "no longer works").
+ */
 export const DOCUMENTED_DEFAULTS = {
   loadFormsSdk: false,
   enableEuropeanDataCenter: false,
   flushIdentifyImmediately: false,
-  useCustomBehavioralEvents: false,
+  useCustomBehavioralEvents: true,
   formatCustomBehavioralEventNames: true,
   events: {},
+  consentCategories: [],
+  resetVisitorOnReset: true,
+  revokeCookiesOnReset: false,
 } as const
+
+/**
+ * `window._hsq` as HubSpot's tracker leaves it once it has run: the same array, with an own `push` that
+ * runs each command at once. Here "running" a command keeps a copy of it in the array (HubSpot's tracker
+ * writes into the objects it gets, so a copy is what the destination must not rely on), and a function
+ * is called, as the tracker calls it.
+ */
+export function trackerRunning(...pageCommands: unknown[]): unknown[] {
+  const queue: unknown[] = [...pageCommands]
+  Object.defineProperty(queue, 'push', {
+    configurable: true,
+    writable: true,
+    value(...items: unknown[]) {
+      for (const item of items) {
+        if (typeof item === 'function') (item as () => void)()
+        else Array.prototype.push.call(queue, item)
+      }
+      return queue.length
+    },
+  })
+  page()._hsq = queue
+  return queue
+}
+
+// jsdom gives modules an http: import.meta.url; vitest runs from the package root.
+const STAND_IN = readFileSync(join(process.cwd(), 'test/fixtures/hubspot-stand-in.js'), 'utf8')
+
+/** What the stand-in for HubSpot's tracker (test/fixtures) ran and sent, as it records it on the page. */
+export interface StandInRecord {
+  commands: unknown[]
+  beacons: string[]
+  loads: Array<{ host: string; portalId: string }>
+  loaded?: boolean
+}
+
+/**
+ * Runs the stand-in for HubSpot's tracker in this jsdom page, as if its script had just arrived from
+ * `src` (jsdom's document is already complete, so it drains `_hsq` at once). Returns its record.
+ */
+export function runStandIn(src = `https://js.hs-scripts.com/${PORTAL_ID}.js`): StandInRecord {
+  const script = document.createElement('script')
+  script.setAttribute('src', src)
+  Object.defineProperty(document, 'currentScript', { configurable: true, get: () => script })
+  try {
+    ;(0, eval)(STAND_IN)
+  } finally {
+    delete (document as { currentScript?: unknown }).currentScript
+  }
+  return (window as unknown as { __hubspot: StandInRecord }).__hubspot
+}
+
+export { readBeacon as beacon } from '../support/beacons'
+
+/**
+ * What HubSpot's tracker runs from this page: the stand-in arrives (unless it already has), drains
+ * `_hsq`, and the destination sends what waited for it. The commands it ran, in order, without its
+ * own setup (setPortalId, setTrackingDomain); its automatic first view is the `['trackPageView']`
+ * that follows what `_hsq` held.
+ */
+export async function reachedHubSpot(): Promise<unknown[]> {
+  const current = (window as unknown as { __hubspot?: StandInRecord }).__hubspot
+  const record = current?.loaded ? current : runStandIn()
+  await new Promise((resolve) => setTimeout(resolve, 0))
+  return record.commands.filter((command) => !['setPortalId', 'setTrackingDomain'].includes((command as string[])[0]!))
+}

@@ -1,6 +1,7 @@
 // The analytics-next destination plugin, driven by the real @segment/analytics-next in jsdom.
-// jsdom never fetches HubSpot's script, so `window._hsq` stays the plain array and holds exactly
-// what the plugin pushed, in order.
+// jsdom never fetches HubSpot's script: most tests start with HubSpot's tracker already running
+// (trackerRunning: `_hsq` keeps each command it is handed, in order); the stand-in of the tracker
+// runs where its arrival matters.
 import { AnalyticsBrowser, type Analytics, type Context, type Plugin } from '@segment/analytics-next'
 import { Identify, Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -9,7 +10,7 @@ import { hubspot } from '../../src/plugin'
 import { MAX_HELD_COMMANDS } from '../../src/queue'
 import { HubSpotSettingsError, type HubSpotOptions } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
-import { clearCookies } from './helpers'
+import { clearCookies, runStandIn, trackerRunning } from './helpers'
 
 type HubSpotGlobals = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const page = window as HubSpotGlobals
@@ -53,7 +54,7 @@ function recorder(): Plugin & { events: SegmentEvent[] } {
 
 /** The classic integration fed the same events, as analytics.js feeds it (facades, `invoke`). */
 function classicCommands(options: HubSpotOptions, events: SegmentEvent[]): unknown[] {
-  page._hsq = []
+  trackerRunning()
   const integration = new HubSpot(options) as unknown as {
     initialize(): void
     invoke(method: string, facade: unknown): void
@@ -85,6 +86,8 @@ afterEach(() => {
 })
 
 describe('hubspot() as an analytics-next plugin', () => {
+  beforeEach(() => trackerRunning())
+
   it("is a destination named 'HubSpot' that analytics-next loads from `plugins`", async () => {
     const plugin = hubspot({ portalId: '62515' })
     expect(plugin.type).toBe('destination')
@@ -106,7 +109,7 @@ describe('hubspot() as an analytics-next plugin', () => {
     expect(analytics.queue.plugins.filter((p) => p.name === 'HubSpot')).toEqual([plugin])
     expect(trackingScripts().map((s) => s.src)).toEqual(['https://js-eu1.hs-scripts.com/62515.js'])
     await analytics.track('Signed Up')
-    expect(held()).toEqual([['trackEvent', { id: 'Signed Up' }]])
+    expect(held()).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: {} }]])
   })
 
   it('pushes nothing for the first page (HubSpot records it), then setPath with the query and trackPageView', async () => {
@@ -155,8 +158,10 @@ describe('hubspot() as an analytics-next plugin', () => {
     expect(held()).toEqual([['identify', { email: 'ada@example.com' }], ['trackPageView']])
   })
 
-  it('pushes a legacy trackEvent: mapped id, revenue as value, properties.id as _id', async () => {
-    const analytics = await loadAnalytics([hubspot({ portalId: '62515', events: { 'Order Completed': '000001234' } })])
+  it('pushes a legacy trackEvent when custom behavioral events are off: mapped id, revenue as value, properties.id as _id', async () => {
+    const analytics = await loadAnalytics([
+      hubspot({ portalId: '62515', events: { 'Order Completed': '000001234' }, useCustomBehavioralEvents: false }),
+    ])
     await analytics.track('Order Completed', { id: 'o-9', revenue: 42.5, 'Coupon Code': 'SPRING' })
     await analytics.track('Video Played', { title: ' Intro ' })
     expect(held()).toEqual([
@@ -165,8 +170,8 @@ describe('hubspot() as an analytics-next plugin', () => {
     ])
   })
 
-  it('pushes trackCustomBehavioralEvent with the pe<portalId>_ name when custom behavioral events are on', async () => {
-    const analytics = await loadAnalytics([hubspot({ portalId: '62515', useCustomBehavioralEvents: true })])
+  it('pushes trackCustomBehavioralEvent with the pe<portalId>_ name by default', async () => {
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
     await analytics.track('Plan Upgraded.Yearly', { plan: 'pro', seats: 3 })
     expect(held()).toEqual([
       ['trackCustomBehavioralEvent', { name: 'pe62515_plan_upgraded_yearly', properties: { plan: 'pro', seats: 3 } }],
@@ -178,12 +183,12 @@ describe('hubspot() as an analytics-next plugin', () => {
     await analytics.track('Signed Up', { plan: 'pro' }, { context: { traits: { email: 'ada@example.com', firstName: 'Ada' } } })
     expect(held()).toEqual([
       ['identify', { email: 'ada@example.com', firstname: 'Ada' }],
-      ['trackEvent', { id: 'Signed Up', plan: 'pro' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: { plan: 'pro' } }],
     ])
   })
 
   it('sends exactly the commands the classic integration sends for the same events', async () => {
-    const options: HubSpotOptions = { portalId: '62515', events: { 'Order Completed': '000001234' } }
+    const options: HubSpotOptions = { portalId: '62515', events: { 'Order Completed': 'pe62515_purchase' } }
     const recording = recorder()
     const analytics = await loadAnalytics([hubspot(options), recording])
     await analytics.page()
@@ -195,8 +200,8 @@ describe('hubspot() as an analytics-next plugin', () => {
       ['setPath', '/docs/start?ref=nav'],
       ['trackPageView'],
       ['identify', { email: 'grace@example.com', id: 'user-7', jobtitle: 'Rear Admiral', city: 'Arlington' }],
-      ['trackEvent', { id: '000001234', value: 99, products: 'a;b' }],
-      ['trackEvent', { id: 'Newsletter Subscribed' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_purchase', properties: { revenue: 99, products: 'a;b' } }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_newsletter_subscribed', properties: {} }],
     ]
     expect(held()).toEqual(expected)
     expect(recording.events.map((e) => e.type)).toEqual(['page', 'page', 'identify', 'track', 'track'])
@@ -209,7 +214,7 @@ describe('hubspot() as an analytics-next plugin', () => {
     for (const n of [1, 2, 3]) {
       await analytics.track(`Step ${n}`)
       expect(held()).toHaveLength(n)
-      expect(held()[n - 1]).toEqual(['trackEvent', { id: `Step ${n}` }])
+      expect(held()[n - 1]).toEqual(['trackCustomBehavioralEvent', { name: `pe62515_step_${n}`, properties: {} }])
     }
     // analytics-next's classic path would hold these behind a random delay of up to 5 s.
     expect(Date.now() - started).toBeLessThan(1000)
@@ -239,13 +244,13 @@ describe('hubspot() settings', () => {
 })
 
 describe('when HubSpot’s script fails to load', () => {
-  it('warns once that the script did not load and keeps _hsq bounded, newest commands kept', async () => {
+  it('warns once that the script did not load and holds at most 1,000 commands for it, newest kept', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    // The page's own command, queued before ours: never dropped.
+    page._hsq = [['setPath', '/from-the-page']]
     const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
     const [script] = trackingScripts()
     expect(script).toBeDefined()
-    // The page's own command, queued before ours: never dropped.
-    held().unshift(['doNotTrack'])
     script!.dispatchEvent(new Event('error'))
     script!.dispatchEvent(new Event('error'))
     await analytics.track('Before Blocked Warning Check')
@@ -255,10 +260,16 @@ describe('when HubSpot’s script fails to load', () => {
 
     const total = MAX_HELD_COMMANDS + 200
     await Promise.all(Array.from({ length: total }, (_, n) => analytics.track(`Event ${n}`)))
-    const queue = held()
-    expect(queue.length).toBeLessThanOrEqual(MAX_HELD_COMMANDS)
-    expect(queue[0]).toEqual(['doNotTrack'])
-    expect(queue[queue.length - 1]).toEqual(['trackEvent', { id: `Event ${total - 1}` }])
+    // `_hsq` holds only the page's command and the destination's callback: its own commands wait inside it.
+    expect(held()).toEqual([['setPath', '/from-the-page'], expect.any(Function)])
+    // Should HubSpot's script arrive after all, it gets the newest commands, in order.
+    const standIn = runStandIn()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const events = standIn.commands.filter((command) => (command as string[])[0] === 'trackCustomBehavioralEvent')
+    expect(events.length).toBeLessThanOrEqual(MAX_HELD_COMMANDS)
+    expect(events.length).toBeGreaterThanOrEqual(MAX_HELD_COMMANDS * 0.9)
+    expect(events.at(-1)).toEqual(['trackCustomBehavioralEvent', { name: `pe62515_event_${total - 1}`, properties: {} }])
+    expect(standIn.commands[1]).toEqual(['setPath', '/from-the-page'])
     expect(warn.mock.calls.filter(([message]) => /did not load/.test(String(message)))).toHaveLength(1)
     // One warning per problem, never one per event: the failed script, and at most one about dropping.
     expect(warn.mock.calls.length).toBeLessThanOrEqual(2)

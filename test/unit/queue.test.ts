@@ -49,85 +49,90 @@ describe('ensureQueue', () => {
 })
 
 describe('createQueue', () => {
-  test('pushes commands on window._hsq in order, creating it when missing', () => {
-    const push = createQueue(page(), () => {})
-    push([['setPath', '/a'], ['trackPageView']])
-    push([event(1)])
-    expect(hsq()).toEqual([['setPath', '/a'], ['trackPageView'], event(1)])
+  /** `_hsq` once HubSpot's tracker has taken it over: each push runs at once (here: is recorded). */
+  function takenOver(): unknown[] {
+    const received: unknown[] = []
+    page()._hsq = Object.assign([], { push: (command: unknown) => received.push(command) })
+    return received
+  }
+
+  test("holds commands while HubSpot's tracker has not taken over _hsq, and leaves _hsq to the page", () => {
+    page()._hsq = [['setPath', '/from-the-page']]
+    const queue = createQueue(page(), () => {})
+    queue.push([['setPath', '/a'], ['trackPageView']])
+    queue.push([event(1)])
+    expect(hsq()).toEqual([['setPath', '/from-the-page']])
+    expect(queue.waiting()).toBe(3)
   })
 
-  test("pushes through HubSpot's own push once its script has loaded", () => {
-    const received: unknown[] = []
-    page()._hsq = { push: (command: unknown) => received.push(command) }
-    createQueue(page(), () => {})([event(1), event(2)])
+  test('flush sends what waited, in order, once the tracker has taken over; before that it does nothing', () => {
+    const queue = createQueue(page(), () => {})
+    queue.push([['setPath', '/a'], ['trackPageView'], event(1)])
+    queue.flush()
+    expect(queue.waiting()).toBe(3)
+    const received = takenOver()
+    queue.flush()
+    expect(received).toEqual([['setPath', '/a'], ['trackPageView'], event(1)])
+    expect(queue.waiting()).toBe(0)
+  })
+
+  test('a push after the takeover sends what waited first, so the order holds without a flush', () => {
+    const queue = createQueue(page(), () => {})
+    queue.push([event(1)])
+    const received = takenOver()
+    queue.push([event(2)])
     expect(received).toEqual([event(1), event(2)])
   })
 
-  type Step = ['ours' | 'page', unknown[]]
+  test("early puts commands straight into the plain _hsq, for the tracker's automatic view", () => {
+    const queue = createQueue(page(), () => {})
+    queue.early([['setPath', '/landing']])
+    expect(hsq()).toEqual([['setPath', '/landing']])
+    expect(queue.waiting()).toBe(0)
+  })
 
-  /**
-   * Pushes `script` in order: `ours` through the queue, `page` straight onto `_hsq`, as the page would.
-   * `expected` is what must survive: every page command and the newest of ours, in push order.
-   */
-  function run(script: Step[], cap: number) {
-    page()._hsq = []
+  test('what reaches _hsq is a copy: the tracker writes into what it gets, and the caller keeps its own', () => {
+    const received = takenOver()
+    const command: HubSpotCommand = ['trackEvent', { id: 'Signed Up', plan: 'pro' }]
+    createQueue(page(), () => {}).push([command])
+    expect(received).toEqual([command])
+    expect(received[0]).not.toBe(command)
+    ;(received[0] as [string, Record<string, unknown>])[1].k = 3
+    expect(command).toEqual(['trackEvent', { id: 'Signed Up', plan: 'pro' }])
+  })
+
+  test('the cap drops the oldest waiting commands, keeps the newest, and says so', () => {
     const onDrop = vi.fn()
-    const push = createQueue(page(), onDrop, cap)
-    for (const [who, command] of script) {
-      if (who === 'ours') push([command as HubSpotCommand])
-      else hsq().push(command)
-    }
-    const ours = script.filter(([who]) => who === 'ours').map(([, command]) => command)
-    const keptOfOurs = hsq().filter((command) => ours.includes(command as unknown[])).length
-    const survivors = new Set([...script.filter(([who]) => who === 'page').map(([, c]) => c), ...ours.slice(ours.length - keptOfOurs)])
-    return { onDrop, keptOfOurs, expected: script.map(([, command]) => command).filter((command) => survivors.has(command)) }
-  }
-
-  test('the cap drops the oldest of its own commands, never the ones the page pushed itself, and says so', () => {
-    const script: Step[] = [
-      ['page', ['setPath', '/from-the-page']],
-      ['page', ['trackPageView']],
-      ...Array.from({ length: 12 }, (_, n): ['ours', unknown[]] => ['ours', event(n)]),
-      ['page', ['identify', { email: 'p@example.com' }]],
-      ...Array.from({ length: 12 }, (_, n): ['ours', unknown[]] => ['ours', event(100 + n)]),
-    ]
-    const { onDrop, keptOfOurs, expected } = run(script, 10)
-    expect(hsq()).toEqual(expected)
-    expect(hsq().length).toBeLessThanOrEqual(10)
-    expect(keptOfOurs).toBeGreaterThan(0)
-    expect(hsq().at(-1)).toEqual(event(111))
+    const queue = createQueue(page(), onDrop, 10)
+    for (let n = 0; n < 12; n++) queue.push([event(n)])
     expect(onDrop).toHaveBeenCalled()
+    expect(queue.waiting()).toBeLessThanOrEqual(10)
+    const received = takenOver()
+    queue.flush()
+    expect(received.at(-1)).toEqual(event(11))
+    expect(received).toEqual(Array.from({ length: received.length }, (_, n) => event(12 - received.length + n)))
   })
 
   test('below the cap nothing is dropped', () => {
-    const script = Array.from({ length: 10 }, (_, n): ['ours', unknown[]] => ['ours', event(n)])
-    const { onDrop } = run(script, 10)
-    expect(hsq()).toEqual(script.map(([, command]) => command))
+    const onDrop = vi.fn()
+    const queue = createQueue(page(), onDrop, 10)
+    for (let n = 0; n < 10; n++) queue.push([event(n)])
     expect(onDrop).not.toHaveBeenCalled()
-  })
-
-  test('page commands beyond the cap are kept: only our own are dropped', () => {
-    const pageCommands = Array.from({ length: 6 }, (_, n): ['page', unknown[]] => ['page', ['setPath', `/page-${n}`]])
-    const { expected } = run([...pageCommands, ['ours', event(1)], ['ours', event(2)], ['ours', event(3)]], 4)
-    expect(hsq()).toEqual(expected)
-    expect(hsq().slice(0, 6)).toEqual(pageCommands.map(([, command]) => command))
+    expect(queue.waiting()).toBe(10)
   })
 
   test('nothing is dropped once HubSpot has loaded', () => {
-    const received: unknown[] = []
-    page()._hsq = { push: (command: unknown) => received.push(command) }
+    const received = takenOver()
     const onDrop = vi.fn()
-    const push = createQueue(page(), onDrop, 2)
-    push([event(1), event(2), event(3)])
+    createQueue(page(), onDrop, 2).push([event(1), event(2), event(3)])
     expect(received).toEqual([event(1), event(2), event(3)])
     expect(onDrop).not.toHaveBeenCalled()
   })
 
-  test('the default cap is 1000 held commands', () => {
+  test('the default cap is 1000 waiting commands', () => {
     expect(MAX_HELD_COMMANDS).toBe(1000)
-    const push = createQueue(page(), () => {})
-    for (let n = 0; n < 1001; n++) push([event(n)])
-    expect(hsq().length).toBeLessThanOrEqual(1000)
-    expect(hsq().at(-1)).toEqual(event(1000))
+    const queue = createQueue(page(), () => {})
+    for (let n = 0; n < 1001; n++) queue.push([event(n)])
+    expect(queue.waiting()).toBeLessThanOrEqual(1000)
   })
 })

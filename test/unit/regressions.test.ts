@@ -10,6 +10,7 @@ import { normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/n
 import { hubspot } from '../../src/plugin'
 import { parseSettings } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
+import { trackerRunning } from './helpers'
 import { measure } from './timing'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }
@@ -34,7 +35,7 @@ const fakeDate = (): object => ({ [Symbol.toStringTag]: 'Date' })
 const throwingTag = (): object => Object.defineProperty({ b: 1 }, Symbol.toStringTag, { get: boom })
 
 beforeEach(() => {
-  win._hsq = []
+  trackerRunning()
   vi.spyOn(console, 'debug').mockImplementation(() => {})
   vi.spyOn(console, 'warn').mockImplementation(() => {})
 })
@@ -85,14 +86,14 @@ describe('regressions: values that cannot be inspected are skipped, not thrown',
   // fuzz: {"type":"track","event":"Signed Up","properties":{" ":{"proto type":<revoked Proxy>}}}
   it('toCommands sends a track whose properties hold a revoked Proxy, without that property', () => {
     const event = { type: 'track', event: 'Signed Up', properties: { ' ': { 'proto type': revokedProxy() }, plan: 'pro' } }
-    expect(toCommands(event, settings, seen).commands).toEqual([['trackEvent', { id: 'Signed Up', plan: 'pro' }]])
+    expect(toCommands(event, settings, seen).commands).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: { plan: 'pro' } }]])
   })
 
   it('the plugin still pushes that track (the event is not dropped whole)', () => {
     const plugin = hubspot({ portalId: '62515' })
     void plugin.load({} as never, undefined as never)
     plugin.track!({ event: { type: 'track', event: 'Signed Up', properties: { plan: 'pro', bad: revokedProxy() } } } as never)
-    expect(win._hsq).toEqual([['trackEvent', { id: 'Signed Up', plan: 'pro' }]])
+    expect(win._hsq).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: { plan: 'pro' } }]])
   })
 })
 

@@ -29,10 +29,11 @@ describe('defaults', () => {
       loadFormsSdk: false,
       enableEuropeanDataCenter: false,
       flushIdentifyImmediately: false,
-      useCustomBehavioralEvents: false,
+      useCustomBehavioralEvents: true,
       formatCustomBehavioralEventNames: true,
       events: new Map(),
       consentCategories: [],
+      resetVisitorOnReset: true,
       revokeCookiesOnReset: false,
     })
   })
