@@ -165,7 +165,10 @@ export function unknownSettings(options: unknown): string[] {
     .slice(0, 10)
     .map((name) => {
       const key = name.slice(0, 64).toLowerCase()
-      const closest = KNOWN.reduce((best, known) => (distance(key, known.toLowerCase()) < distance(key, best.toLowerCase()) ? known : best))
+      // A name cut short (flushIdentify) means the one it is part of; otherwise the fewest edits for the length.
+      const score = (known: string): number =>
+        known.toLowerCase().includes(key) ? 0 : distance(key, known.toLowerCase()) / Math.max(key.length, known.length)
+      const closest = KNOWN.reduce((best, known) => (score(known) < score(best) ? known : best))
       return `HubSpot setting ${describe(name)} is not known and is ignored; did you mean "${closest}"?`
     })
 }

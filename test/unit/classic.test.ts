@@ -141,6 +141,26 @@ describe('loading', () => {
     expect(integration.loaded()).toBe(true)
   })
 
+  test('with loadFormsSdk (or loadFormsSDK), loaded() also waits for window.hbspt.forms', () => {
+    for (const option of ['loadFormsSdk', 'loadFormsSDK']) {
+      resetPage()
+      const integration = classicIntegration({ portalId: PORTAL_ID, [option]: true })
+      integration.initialize()
+      page()._hsq = { push: () => 0 }
+      expect(integration.loaded(), option).toBe(false)
+      page().hbspt = { forms: {} }
+      expect(integration.loaded(), option).toBe(true)
+    }
+  })
+
+  test('an unknown setting gets one console warning naming the closest known one', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    classicIntegration({ portalId: PORTAL_ID, enableEuropeanDatacentre: true }).initialize()
+    expect(warn.mock.calls).toEqual([
+      ['[hubspot-destination] HubSpot setting "enableEuropeanDatacentre" is not known and is ignored; did you mean "enableEuropeanDataCenter"?'],
+    ])
+  })
+
   test.each([
     ['abc', '"abc"'],
     ['1"><script>', '"1\\"><script>"'],

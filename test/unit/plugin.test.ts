@@ -243,6 +243,16 @@ describe('hubspot() settings', () => {
   })
 })
 
+describe('hubspot() and settings it does not know', () => {
+  it("accepts Segment's newer spelling loadFormsSDK, and warns once about a setting it does not know, naming the closest", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    hubspot({ portalId: '62515', loadFormsSDK: false, formatEventNames: false } as HubSpotOptions)
+    expect(warn.mock.calls).toEqual([
+      ['[hubspot-destination] HubSpot setting "formatEventNames" is not known and is ignored; did you mean "formatCustomBehavioralEventNames"?'],
+    ])
+  })
+})
+
 describe('when HubSpot’s script fails to load', () => {
   it('warns once that the script did not load and holds at most 1,000 commands for it, newest kept', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { DEFAULT_OPTIONS, HubSpotSettingsError, parseSettings } from '../../src/settings'
+import { DEFAULT_OPTIONS, HubSpotSettingsError, parseSettings, unknownSettings } from '../../src/settings'
 import { DOCUMENTED_DEFAULTS } from './helpers'
 
 /** The error `parseSettings(options)` throws; fails the test when it throws none. */
@@ -157,4 +157,34 @@ test('parsing does not mutate the options', () => {
   const options = Object.freeze({ portalId: '62515', events: Object.freeze({ 'Order Completed': '000123' }) })
   expect(parseSettings(options).events).toEqual(new Map([['order completed', '000123']]))
   expect(options).toEqual({ portalId: '62515', events: { 'Order Completed': '000123' } })
+})
+
+describe("spellings of Segment's newer HubSpot destination, and settings this one does not know", () => {
+  test('loadFormsSDK (Hubspot Web (Actions)) is accepted for loadFormsSdk; the documented spelling wins when both are there', () => {
+    expect(parseSettings({ portalId: '62515', loadFormsSDK: true }).loadFormsSdk).toBe(true)
+    expect(parseSettings({ portalId: '62515', loadFormsSdk: false, loadFormsSDK: true }).loadFormsSdk).toBe(false)
+    expectSettingsError({ portalId: '62515', loadFormsSDK: 'yes' }, 'loadFormsSDK', '"yes"')
+  })
+
+  test('an unknown setting gets one warning naming the closest known one', () => {
+    expect(unknownSettings({ portalId: '62515', loadformsdk: true, useCustomBehavioralEvent: true, flushIdentify: true })).toEqual([
+      'HubSpot setting "loadformsdk" is not known and is ignored; did you mean "loadFormsSdk"?',
+      'HubSpot setting "useCustomBehavioralEvent" is not known and is ignored; did you mean "useCustomBehavioralEvents"?',
+      'HubSpot setting "flushIdentify" is not known and is ignored; did you mean "flushIdentifyImmediately"?',
+    ])
+  })
+
+  test("known settings, their aliases and the keys Segment's CDN settings carry for every destination raise no warning", () => {
+    const options = {
+      portalId: '62515',
+      ...DOCUMENTED_DEFAULTS,
+      loadFormsSDK: true,
+      apiKey: 'cloud-mode key',
+      type: 'browser',
+      versionSettings: { componentTypes: ['browser'] },
+      bundlingStatus: 'bundled',
+    }
+    expect(unknownSettings(options)).toEqual([])
+    expect(unknownSettings(null)).toEqual([])
+  })
 })
