@@ -90,11 +90,8 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
       loaded = true
       try {
         if (viewPending()) {
-          // HubSpot's tracker calls functions in `_hsq` as it drains it, just before its automatic view.
-          ensureQueue(win, '_hsq').push(() => {
-            autoView ??= here(win)
-            setTimeout(queue.flush, 0)
-          })
+          // Without a setPath of ours, HubSpot's automatic view is of the page it runs on.
+          queue.whenTrackerRuns(() => (autoView ??= here(win)))
           if (state.pageSeen) queue.early([['setPath', here(win)]])
         }
         if (!settings.consentCategories.length) requestScripts()

@@ -71,6 +71,16 @@ export function createQueue(win: HubSpotWindow, onDrop: () => void, cap = MAX_HE
     },
     /** Straight into `_hsq`, for HubSpot's tracker to apply before it records its automatic first view. */
     early: send,
+    /**
+     * Calls `ran` when HubSpot's tracker runs: it calls the functions it finds in `_hsq` as it drains it,
+     * before its automatic first view. What waited is sent once that drain is over.
+     */
+    whenTrackerRuns(ran: () => void): void {
+      ensureQueue(win, '_hsq').push(() => {
+        ran()
+        setTimeout(flush, 0)
+      })
+    },
     /** Sends what waited, once HubSpot's tracker has taken over `_hsq`. */
     flush,
     /** How many commands wait for HubSpot's tracker. */
