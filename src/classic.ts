@@ -1,6 +1,6 @@
 import { createDestination, type Destination } from './destination'
-import type { BrowserWindow } from './loader'
-import { consoleLog } from './log'
+import { formsReady, type BrowserWindow } from './loader'
+import { consoleLog, reason } from './log'
 import { hubSpotLoaded } from './queue'
 import { DEFAULT_OPTIONS, parseSettings, unknownSettings } from './settings'
 
@@ -16,6 +16,8 @@ interface ClassicIntegration {
   options: Record<string, unknown>
   analytics?: { on?: (event: string, listener: () => void) => unknown }
   destination?: Destination
+  /** Why the settings can't be used, once that is known: HubSpot stays off. */
+  badSettings?: string
   loading?: boolean
   ready(): void
 }
@@ -33,10 +35,16 @@ const EVENT_TYPES = ['page', 'identify', 'track', 'group', 'alias'] as const
 
 const page = (): BrowserWindow => window as BrowserWindow
 
-/** The instance's destination, made from its options when first needed: calls may come before `initialize()`. */
-function destinationOf(integration: ClassicIntegration): Destination {
-  // The first page call never gets here: analytics.js-integration skips it (assumesPageview).
-  return (integration.destination ??= createDestination(page(), parseSettings(integration.options), { pageSeen: true }))
+/** The instance's destination, made from its options when first needed (calls may come before `initialize()`); none with bad settings. */
+function destinationOf(integration: ClassicIntegration): Destination | undefined {
+  if (integration.destination || integration.badSettings !== undefined) return integration.destination
+  try {
+    // The first page call never gets here: analytics.js-integration skips it (assumesPageview).
+    return (integration.destination = createDestination(page(), parseSettings(integration.options), { pageSeen: true }))
+  } catch (error) {
+    integration.badSettings = reason(error)
+    return undefined
+  }
 }
 
 function defineIntegration(): IntegrationClass {
@@ -52,8 +60,13 @@ function defineIntegration(): IntegrationClass {
       // analytics.js may initialize again (on a later page call): the first one already signals ready.
       if (this.loading) return
       this.loading = true
-      for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
       const destination = destinationOf(this)
+      if (!destination) {
+        // Settings from Segment's CDN can be wrong too: HubSpot off, loudly; analytics.ready() still resolves.
+        consoleLog.error(`${this.badSettings}. HubSpot is off; analytics and other destinations run as usual`)
+        return this.ready()
+      }
+      for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
       destination.load()
       this.analytics?.on?.('reset', () => destination.reset())
       // HubSpot's queue takes commands before its script loads, so only the Forms SDK is worth waiting for.
@@ -62,15 +75,17 @@ function defineIntegration(): IntegrationClass {
     },
     loaded(this: ClassicIntegration): boolean {
       const forms = this.options.loadFormsSdk === true || this.options.loadFormsSDK === true
-      return hubSpotLoaded(page()) && (!forms || !!page().hbspt?.forms)
+      return hubSpotLoaded(page()) && (!forms || formsReady(page()))
     },
   })
   for (const type of EVENT_TYPES) {
     Integration.prototype[type] = function (this: ClassicIntegration, facade: Facade) {
+      const destination = destinationOf(this)
+      if (!destination) return consoleLog.debug(`not sent: ${this.badSettings}`)
       try {
-        destinationOf(this).handle(facade.raw ?? facade.obj, type)
+        destination.handle(facade.raw ?? facade.obj, type)
       } catch (error) {
-        consoleLog.debug(`not sent: ${error instanceof Error ? error.message : 'the settings could not be read'}`)
+        consoleLog.debug(`dropped an event: ${reason(error)}`)
       }
     }
   }
@@ -91,6 +106,7 @@ export const HubSpot: IntegrationClass = /* @__PURE__ */ new Proxy(placeholder, 
   apply: (_target, thisArg, args) => Reflect.apply(real(), thisArg, args),
   construct: (_target, args) => Reflect.construct(real(), args),
   get: (target, key) => (hasWindow() ? Reflect.get(real(), key) : Reflect.get(target, key)),
-  set: (_target, key, value) => Reflect.set(real(), key, value),
+  // Without a window (a server), a property set on the export stays on it rather than half-building the factory.
+  set: (target, key, value) => (hasWindow() ? Reflect.set(real(), key, value) : Reflect.set(target, key, value)),
   has: (target, key) => (hasWindow() ? Reflect.has(real(), key) : Reflect.has(target, key)),
 })

@@ -53,7 +53,8 @@ function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boo
   if (!email) return undefined
   // email and id lead, so the command reads the way HubSpot documents it.
   const payload: HubSpotProperties = id === undefined ? { email } : { email, id }
-  for (const key in contact) {
+  // Own keys only: a polluted Object.prototype must not reach HubSpot.
+  for (const key of Object.keys(contact)) {
     if (isReservedIdentityKey(key)) notes.push(`trait "${key}" left out: HubSpot's tracker reads it as another visitor's token`)
     else if (key !== 'email' && key !== 'id') payload[key] = contact[key]!
   }
@@ -78,7 +79,7 @@ function trackEventPayload(id: string, properties: unknown, notes: string[]): Hu
   // The tracker sends the value as `m` and empties a 0: as text it arrives.
   const payload: HubSpotProperties & { id: string; value?: number | string } =
     amount === undefined ? { id } : { id, value: amount === 0 ? '0' : amount }
-  for (const key in props) {
+  for (const key of Object.keys(props)) {
     // revenue stays a property unless it became the value.
     if (key === 'value' || (key === 'revenue' && amount === revenue && value !== revenue)) continue
     const moved = key === 'id' || isTrackerField(key)
@@ -93,7 +94,7 @@ function trackEventPayload(id: string, properties: unknown, notes: string[]): Hu
 /** Custom behavioral event properties, with `0` and `false` as text so the tracker does not empty them. */
 function behavioralProperties(properties: unknown, notes: string[]): HubSpotProperties {
   const props = normalizeProperties(properties)
-  for (const key in props) {
+  for (const key of Object.keys(props)) {
     // Sent as `_<key>`: `_proto__` would become `__proto__` in the tracker and vanish.
     if (key === '_proto__') {
       notes.push(`property "${key}" left out: HubSpot's tracker loses it`)

@@ -27,6 +27,9 @@ function digits(text: string, start: number, count: number): number {
   return value
 }
 
+// 146,097 days: 400 Gregorian years, leap days and all.
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000
+
 const daysIn = (year: number, month: number): number =>
   month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : 30 + ((month + (month >> 3)) & 1)
 
@@ -85,7 +88,8 @@ export function parseIso(text: string): number | undefined {
   } else if (length !== 10) return undefined
   // Checked here because Date.UTC would roll 2023-02-30 over into March.
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return NaN
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms)
-  // Date.UTC reads years 0-99 as 1900-1999.
-  return (year < 100 ? new Date(utc).setUTCFullYear(year) : utc) - offset
+  // Date.UTC reads years 0-99 as 1900-1999; the calendar repeats every 400 years, so go 400 up and back.
+  return year < 100
+    ? Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - FOUR_CENTURIES_MS - offset
+    : Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset
 }

@@ -2,8 +2,8 @@ import { pagePath, toCommands, type Mapping, type MappingState } from './command
 import { grantsConsent } from './consent'
 import { field } from './flatten'
 import { loadFormsSdk, loadTrackingScript, type BrowserWindow } from './loader'
-import { consoleLog, type Log } from './log'
-import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded } from './queue'
+import { consoleLog, reason, type Log } from './log'
+import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded, isHeld } from './queue'
 import type { HubSpotSettings } from './settings'
 import type { HubSpotCommand, SegmentEvent } from './types'
 import { trackingScriptUrl } from './urls'
@@ -15,8 +15,6 @@ export interface DestinationOptions {
   /** Commands held while HubSpot's script is missing. */
   maxHeldCommands?: number
 }
-
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 const here = (win: BrowserWindow): string => win.location.pathname + win.location.search
 
@@ -33,6 +31,12 @@ function landingPath(win: BrowserWindow): string {
 // What may go to `_hsq` before HubSpot's tracker runs: it applies these before its automatic first view.
 const EARLY = new Set(['setPath', 'identify'])
 
+// The Hub IDs a destination has loaded for on this page; a symbol shared by every copy of the package (npm, IIFE, CDN).
+const LOADED = Symbol.for('hubspot-destination.loaded')
+type WithLoaded = BrowserWindow & { [LOADED]?: Set<string> }
+
+const REVOKE = ['revokeCookieConsent']
+
 /**
  * What both adapters share: scripts, consent, state and the queue, around the pure `toCommands`.
  * Nothing here throws at the page: failures become log messages.
@@ -45,22 +49,23 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     warned.add(message)
   }
   const cap = options.maxHeldCommands ?? MAX_HELD_COMMANDS
-  const queue = createQueue(
-    win,
-    () => warn(`HubSpot's script has not loaded: dropping the oldest commands waiting for it, to keep at most ${cap}`),
-    cap,
-  )
+  const queue = createQueue(win, warn, cap)
   let state: MappingState = { pageSeen: options.pageSeen }
   // The path of HubSpot's automatic first view once its tracker has run; undefined while that view is to come.
   let autoView: string | undefined
   let loaded = false
+  // A second destination for the same Hub ID on the page stays off: HubSpot gets each call once.
+  let off = false
   let scriptsRequested = false
   let ready = Promise.resolve()
 
   function requestScripts(): void {
     scriptsRequested = true
-    loadTrackingScript(win, settings, () =>
-      warn(`HubSpot's script did not load (blocked by an ad blocker or a content security policy, or offline): ${trackingScriptUrl(settings)}`),
+    loadTrackingScript(
+      win,
+      settings,
+      () => warn(`HubSpot's script did not load (blocked by an ad blocker or a content security policy, or offline): ${trackingScriptUrl(settings)}`),
+      warn,
     )
     if (settings.loadFormsSdk) ready = loadFormsSdk(win, settings, warn)
   }
@@ -87,8 +92,18 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   return {
     /** Sets up `_hsq` and, unless consent must come first, adds HubSpot's scripts. */
     load(): void {
+      // Loaded again (the same plugin registered twice): nothing more to do.
+      if (loaded) return
       loaded = true
       try {
+        const portals = ((win as WithLoaded)[LOADED] ??= new Set())
+        if (portals.has(settings.portalId)) {
+          off = true
+          return warn(
+            `a second HubSpot destination for portal ${settings.portalId} (the plugin registered twice, two hubspot(), or the plugin beside the classic integration) stays off, so HubSpot gets each call once`,
+          )
+        }
+        portals.add(settings.portalId)
         if (viewPending()) {
           // Without a setPath of ours, HubSpot's automatic view is of the page it runs on.
           queue.whenTrackerRuns(() => (autoView ??= here(win)))
@@ -103,6 +118,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     ready: (): Promise<void> => ready,
     /** Maps one event and queues its commands; `type` overrides the event's own (the classic factory knows it). */
     handle(input: SegmentEvent, type?: string): void {
+      if (off) return
       try {
         const event = type ? { ...input, type } : input
         const isPage = field(event, 'type') === 'page'
@@ -127,9 +143,14 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     },
     /** `analytics.reset()`: the next person is a new visitor in HubSpot too. */
     reset(): void {
+      if (off) return
       try {
         if (settings.resetVisitorOnReset) queue.push([['resetVisitor']])
-        if (settings.revokeCookiesOnReset) ensureQueue(win, '_hsp').push(['revokeCookieConsent'])
+        if (settings.revokeCookiesOnReset) {
+          const privacy = ensureQueue(win, '_hsp', warn)
+          // Until HubSpot's cookie banner reads `_hsp`, one withdrawal waiting there is enough.
+          if (!(isHeld(privacy) && privacy.includes(REVOKE))) privacy.push(REVOKE)
+        }
       } catch (error) {
         log.debug(`could not reset the visitor in HubSpot: ${reason(error)}`)
       }

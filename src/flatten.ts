@@ -28,10 +28,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   }
 }
 
-/** `record[key]` when `record` is a plain object; `undefined` otherwise or when its getter throws. */
+/** `record[key]` when `record` is a plain object that has it as its own; `undefined` otherwise or when its getter throws. */
 export function field(record: unknown, key: string): unknown {
   try {
-    return isRecord(record) ? record[key] : undefined
+    // Own properties only: whatever a polluted Object.prototype holds is not the caller's.
+    return isRecord(record) && hasOwn(record, key) ? record[key] : undefined
   } catch {
     return undefined
   }
@@ -110,7 +111,12 @@ export function collectValue(
       return // a revoked Proxy
     }
     if (array) {
-      const joined = joinArray(value as unknown[])
+      let joined: string | undefined
+      try {
+        joined = joinArray(value as unknown[])
+      } catch {
+        return // an array whose length or items can't be read loses its key, not the event
+      }
       if (joined !== undefined) put(into, key, joined, canonical)
     } else if (depth < MAX_DEPTH) {
       collectObject(value, key, depth + 1, ancestors, into)

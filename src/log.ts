@@ -2,9 +2,20 @@
 export interface Log {
   debug(message: string): void
   warn(message: string): void
+  error(message: string): void
 }
 
 export const consoleLog: Log = {
   debug: (message) => console.debug(`[hubspot-destination] ${message}`),
   warn: (message) => console.warn(`[hubspot-destination] ${message}`),
+  error: (message) => console.error(`[hubspot-destination] ${message}`),
+}
+
+/** An error's message, for a log line: never throws, whatever was thrown (`Object.create(null)` included). */
+export function reason(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : typeof error === 'string' ? error : Object.prototype.toString.call(error)
+  } catch {
+    return 'an unreadable error'
+  }
 }

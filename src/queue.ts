@@ -1,10 +1,11 @@
 import type { HubSpotCommand } from './types'
 
-/** The page's globals that HubSpot reads: `_hsq` for tracking, `_hsp` for privacy. */
+/** The page's globals that HubSpot reads: `_hsq` for tracking, `_hsp` for privacy; `_hstc_ran` is its tracker's mark. */
 export interface HubSpotWindow {
   _hsq?: unknown
   _hsp?: unknown
   hbspt?: { forms?: unknown }
+  _hstc_ran?: unknown
 }
 
 /** Commands held while HubSpot's script has not run, at most; the oldest go first. */
@@ -19,14 +20,26 @@ export function isHeld(queue: unknown): queue is unknown[] {
   return Array.isArray(queue) && queue.push === Array.prototype.push
 }
 
-/** HubSpot's script has taken over `_hsq`: what is pushed now runs at once, in order. */
+/**
+ * HubSpot's script has taken over `_hsq`: what is pushed now runs at once, in order. Its tracker marks
+ * its run (`_hstc_ran`); an array whose `push` the page wrapped is still only a queue.
+ */
 export function hubSpotLoaded(win: HubSpotWindow): boolean {
-  return typeof (win._hsq as Pushable | undefined)?.push === 'function' && !isHeld(win._hsq)
+  const queue = win._hsq as Pushable | undefined
+  return typeof queue?.push === 'function' && !isHeld(queue) && (win._hstc_ran === true || !Array.isArray(queue))
 }
 
-/** Makes sure `window[name]` is a queue, keeping whatever is already there. */
-export function ensureQueue(win: HubSpotWindow, name: '_hsq' | '_hsp'): Pushable {
-  const queue = (win[name] ??= []) as Pushable
+/**
+ * Makes sure `window[name]` is a queue, keeping whatever is already there. An HTML element of that
+ * id or name (DOM clobbering) is no queue: a real one is set over it, and `onClobbered` says so.
+ */
+export function ensureQueue(win: HubSpotWindow, name: '_hsq' | '_hsp', onClobbered?: (message: string) => void): Pushable {
+  let queue = win[name] as Pushable | undefined
+  if (queue != null && typeof queue.push !== 'function' && typeof (queue as { nodeType?: unknown }).nodeType === 'number') {
+    onClobbered?.(`an element with the id or name "${name}" hid HubSpot's queue window.${name}; a queue was set over it`)
+    queue = win[name] = []
+  }
+  queue ??= win[name] = [] as unknown as Pushable
   if (typeof queue.push !== 'function') throw new Error(`window.${name} is not a queue`)
   return queue
 }
@@ -44,10 +57,11 @@ export const copy = <T>(value: T): T =>
  * order (`setPath` and `identify` first), so until it has taken over `_hsq` the commands wait here,
  * at most `cap` of them (the oldest are dropped), and go to `_hsq` in order once it has.
  */
-export function createQueue(win: HubSpotWindow, onDrop: () => void, cap = MAX_HELD_COMMANDS) {
+export function createQueue(win: HubSpotWindow, warn: (message: string) => void, cap = MAX_HELD_COMMANDS) {
   let held: HubSpotCommand[] = []
   const send = (commands: readonly HubSpotCommand[]): void => {
-    const queue = ensureQueue(win, '_hsq')
+    if (!commands.length) return
+    const queue = ensureQueue(win, '_hsq', warn)
     for (const command of commands) queue.push(copy(command))
   }
   const flush = (): void => {
@@ -67,7 +81,7 @@ export function createQueue(win: HubSpotWindow, onDrop: () => void, cap = MAX_HE
       if (held.length <= cap) return
       // Down to 90% of the cap, so this copy happens once per many pushes.
       held = held.slice(held.length - Math.floor(cap * 0.9))
-      onDrop()
+      warn(`HubSpot's script has not loaded: dropping the oldest commands waiting for it, to keep at most ${cap}`)
     },
     /** Straight into `_hsq`, for HubSpot's tracker to apply before it records its automatic first view. */
     early: send,
@@ -76,7 +90,7 @@ export function createQueue(win: HubSpotWindow, onDrop: () => void, cap = MAX_HE
      * before its automatic first view. What waited is sent once that drain is over.
      */
     whenTrackerRuns(ran: () => void): void {
-      ensureQueue(win, '_hsq').push(() => {
+      ensureQueue(win, '_hsq', warn).push(() => {
         ran()
         setTimeout(flush, 0)
       })

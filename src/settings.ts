@@ -74,7 +74,13 @@ export class HubSpotSettingsError extends Error {
 /** A short, safe rendering of a bad value for an error message. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object'
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return Array.isArray(value) ? 'an array' : 'an object'
+    } catch {
+      return 'an object' // a revoked Proxy
+    }
+  }
   return typeof value === 'function' || typeof value === 'symbol' ? `a ${typeof value}` : String(value)
 }
 
@@ -82,12 +88,13 @@ function fail(setting: string, problem: string, value: unknown): never {
   throw new HubSpotSettingsError(setting, `${problem}; got ${describe(value)}`)
 }
 
-const DIGITS = /^\d+$/
+// A Hub ID is a safe integer: at most 16 digits.
+const DIGITS = /^\d{1,16}$/
 
 /** The Hub ID as the digits that go into HubSpot's script URL. */
 export function parsePortalId(value: unknown): string {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
-  if (typeof value === 'string' && DIGITS.test(value)) return value
+  if (typeof value === 'string' && DIGITS.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return value
   const untrimmed = typeof value === 'string' && DIGITS.test(value.trim())
   return fail('portalId', `must be your Hub ID, digits only (like "62515")${untrimmed ? ', without spaces around it' : ''}`, value)
 }
@@ -96,8 +103,9 @@ function parseEvents(value: unknown): Map<string, string> {
   const events = new Map<string, string>()
   if (value == null) return events
   // An object, or Segment's "mixed" mapping: [{ key, value }, ...]
+  // Array.from visits the holes of a sparse list too (as undefined), where map would leave them.
   const pairs = Array.isArray(value)
-    ? value.map((item): [unknown, unknown] => (isRecord(item) ? [item.key, item.value] : [item, undefined]))
+    ? Array.from(value as unknown[], (item): [unknown, unknown] => (isRecord(item) ? [item.key, item.value] : [item, undefined]))
     : isRecord(value)
       ? ownKeys(value).map((name): [unknown, unknown] => [name, field(value, name)])
       : fail('events', 'must map Segment event names to HubSpot event names', value)
@@ -114,26 +122,31 @@ function parseEvents(value: unknown): Map<string, string> {
 
 function parseConsentCategories(value: unknown): string[] {
   if (value == null) return []
-  if (!Array.isArray(value) || value.some((c) => typeof c !== 'string' || !c.trim())) {
+  const categories = Array.isArray(value) ? Array.from(value as unknown[]) : []
+  if (!Array.isArray(value) || categories.some((c) => typeof c !== 'string' || !c.trim())) {
     fail('consentCategories', 'must be a list of consent category names', value)
   }
-  return value.map((c: string) => c.trim())
+  return categories.map((c) => (c as string).trim())
+}
+
+/** One setting's parser; whatever else it throws (a revoked Proxy, a getter that throws) becomes a settings error naming it. */
+function parseOne<T>(name: string, parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    if (error instanceof HubSpotSettingsError) throw error
+    throw new HubSpotSettingsError(name, 'could not be read: reading it threw')
+  }
 }
 
 /** Defaults filled in and every setting checked; throws `HubSpotSettingsError` naming the bad one. */
 export function parseSettings(options: unknown): HubSpotSettings {
   if (!isRecord(options)) fail('portalId', 'is required', options)
-  const read = (name: string): unknown => {
-    try {
-      return options[name]
-    } catch {
-      return fail(name, 'could not be read', undefined)
-    }
-  }
+  const read = (name: string): unknown => parseOne(name, () => options[name])
   const settings: Partial<HubSpotSettings> = {
-    portalId: parsePortalId(read('portalId')),
-    events: parseEvents(read('events')),
-    consentCategories: parseConsentCategories(read('consentCategories')),
+    portalId: parseOne('portalId', () => parsePortalId(read('portalId'))),
+    events: parseOne('events', () => parseEvents(read('events'))),
+    consentCategories: parseOne('consentCategories', () => parseConsentCategories(read('consentCategories'))),
   }
   for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
     if (typeof fallback !== 'boolean') continue

@@ -58,7 +58,7 @@ function runNode(file: string, source: string): Record<string, unknown> {
 // What every entry check prints: the globals a browser would have, and what the entries export.
 const REPORT = `
 const settingsError = (() => {
-  try { hubspot({ portalId: '1"><script>' }) } catch (error) { return error.name + ': ' + error.message }
+  try { parseSettings({ portalId: '1"><script>' }) } catch (error) { return error.name + ': ' + error.message }
   return 'no error'
 })()
 const plugin = hubspot({ portalId: '62515' })
@@ -102,6 +102,52 @@ function expectReport(report: Record<string, unknown>): void {
 }
 
 describe('server-side rendering in plain Node (no window, no document)', () => {
+  it('the plugin is inert without a window: load, track, ready and reset run and send nothing; the classic export takes a property', () => {
+    const report = runNode(
+      'inert.mjs',
+      `import HubSpot, { hubspot } from 'hubspot-destination'
+const debug = []
+console.debug = (...args) => debug.push(args.join(' '))
+const plugin = hubspot({ portalId: '62515' })
+const listeners = []
+await plugin.load({}, { on: (name, listener) => listeners.push(listener) })
+const ctx = { event: { type: 'track', event: 'Signed Up' } }
+const returned = plugin.track(ctx)
+await plugin.ready()
+HubSpot.extra = 'set on the export'
+console.log(JSON.stringify({
+  loaded: plugin.isLoaded(),
+  sameCtx: returned === ctx,
+  debug,
+  extra: HubSpot.extra,
+  window: typeof window,
+}))`,
+    )
+    expect(report).toEqual({
+      loaded: true,
+      sameCtx: true,
+      debug: ['[hubspot-destination] no window here (a server or a worker): HubSpot runs in a browser page, so nothing is sent'],
+      extra: 'set on the export',
+      window: 'undefined',
+    })
+  })
+
+  it('dist/hubspot.iife.js loads in a worker (a global with no window) without throwing', () => {
+    const report = runNode(
+      'worker.mjs',
+      `import { readFileSync } from 'node:fs'
+import vm from 'node:vm'
+const worker = vm.createContext({ console, setTimeout, clearTimeout })
+worker.self = worker
+let error = null
+try { vm.runInContext(readFileSync(${JSON.stringify(join(ROOT, 'dist', 'hubspot.iife.js'))}, 'utf8'), worker) } catch (e) { error = String(e) }
+const plugin = error ? null : worker.HubSpotDestination.hubspot({ portalId: '62515' })
+if (plugin) await plugin.load({}, undefined)
+console.log(JSON.stringify({ error, exposed: Object.keys(worker.HubSpotDestination ?? {}).sort(), loaded: plugin?.isLoaded() }))`,
+    )
+    expect(report).toEqual({ error: null, exposed: ['HubSpot', 'hubspot'], loaded: true })
+  })
+
   it('ESM: import HubSpot, { hubspot } from "hubspot-destination" and the normalize entry', () => {
     expectReport(
       runNode(

@@ -21,7 +21,7 @@ import { normalizeProperties, normalizeTraits } from '../../src/normalize'
 import { hubspot } from '../../src/plugin'
 import { parseSettings, type HubSpotOptions } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
-import { trackerRunning } from './helpers'
+import { resetPage, trackerRunning } from './helpers'
 import {
   EVENT_TYPES,
   FC_RUNS,
@@ -90,6 +90,7 @@ function hubSpotScripts(): string[] {
 function startPageLife(trackerRan: boolean): () => void {
   // Half the lives start with HubSpot's tracker running (each command lands in `_hsq`), half without
   // (commands wait in the destination; `_hsq` gets only its callback and what the first view needs).
+  resetPage()
   if (trackerRan) trackerRunning()
   else win._hsq = []
   delete win._hsp

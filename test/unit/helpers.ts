@@ -47,12 +47,18 @@ export function resetPage(): void {
   delete win._hsq
   delete win._hsp
   delete win.hbspt
+  forgetDestinations()
   const loose = window as unknown as Record<string, unknown>
   delete loose.__hubspot
   delete loose._hstc_ran
   localStorage.clear()
   sessionStorage.clear()
   clearCookies()
+}
+
+/** Forgets which Hub IDs a destination loaded for on this page (a second one for the same Hub ID stays off). */
+export function forgetDestinations(): void {
+  delete (window as unknown as Record<symbol, unknown>)[Symbol.for('hubspot-destination.loaded')]
 }
 
 /** Expires every cookie the page can see. */
@@ -121,6 +127,8 @@ export function trackerRunning(...pageCommands: unknown[]): unknown[] {
     },
   })
   page()._hsq = queue
+  // HubSpot's tracker marks its run on the window.
+  page()._hstc_ran = true
   return queue
 }
 

@@ -1,7 +1,9 @@
 /**
  * Issue 4, "Hostile settings": a portalId (or any setting that reaches a URL) can never put markup
- * or another host into the page. Each bad value is a HubSpotSettingsError that names the setting and
- * shows the value, from `hubspot()` and from the classic `initialize()`, and no script is added.
+ * or another host into the page. Each bad value is a HubSpotSettingsError from `parseSettings` (the
+ * strict check) that names the setting and shows the value; `hubspot()` and the classic `initialize()`
+ * log that message as one console error and keep HubSpot off (issue 9: a bad setting never stops
+ * analytics), and no script is added.
  */
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -10,6 +12,7 @@ import { hubspot } from '../../src/plugin'
 import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
 import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
 import { FC_SEED, runProperty, validOptionsArb } from './arbitraries'
+import { forgetDestinations } from './helpers'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const win = window as HsWindow
@@ -25,6 +28,7 @@ function scriptSources(): string[] {
 
 function resetPage(): void {
   for (const script of Array.from(document.getElementsByTagName('script'))) script.remove()
+  forgetDestinations()
   delete win._hsq
   delete win._hsp
   delete win.hbspt
@@ -32,6 +36,18 @@ function resetPage(): void {
 
 type Classic = { initialize(): void }
 const classic = (options: Record<string, unknown>): Classic => new HubSpot(options) as unknown as Classic
+
+/** The one console error `fn` logged (it must not throw); fails the test otherwise. */
+function loggedError(fn: () => unknown): Error {
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+  expect(fn).not.toThrow()
+  expect(error).toHaveBeenCalledTimes(1)
+  const message = String(error.mock.calls[0]![0])
+  error.mockRestore()
+  expect(message.startsWith('[hubspot-destination] HubSpot setting "')).toBe(true)
+  expect(message).toMatch(/HubSpot is off; analytics and other destinations run as usual$/)
+  return new Error(message)
+}
 
 /** What `fn` threw; fails the test when it did not throw. */
 function thrown(fn: () => unknown): Error {
@@ -78,21 +94,32 @@ describe('hostile portalId values', () => {
   ]
 
   for (const [label, portalId, shown] of cases) {
-    it(`${label}: hubspot() throws a HubSpotSettingsError naming portalId and showing ${shown}; no script`, () => {
-      const error = thrown(() => hubspot({ portalId } as HubSpotOptions))
+    it(`${label}: parseSettings throws a HubSpotSettingsError naming portalId and showing ${shown}`, () => {
+      const error = thrown(() => parseSettings({ portalId }))
       expect(error).toBeInstanceOf(HubSpotSettingsError)
       expect((error as HubSpotSettingsError).setting).toBe('portalId')
-      expect(error.message).toContain('portalId')
       expect(error.message).toContain(shown)
-      expect(scriptSources()).toEqual([])
     })
 
-    it(`${label}: the classic initialize() throws the same error; no script`, () => {
-      const integration = classic({ portalId })
-      const error = thrown(() => integration.initialize())
-      expect(error).toBeInstanceOf(HubSpotSettingsError)
-      expect((error as HubSpotSettingsError).setting).toBe('portalId')
-      expect(error.message).toContain('portalId')
+    it(`${label}: hubspot() logs that error once, stays off and adds no script`, async () => {
+      let plugin: ReturnType<typeof hubspot> | undefined
+      const error = loggedError(() => (plugin = hubspot({ portalId } as HubSpotOptions)))
+      expect(error.message).toContain('"portalId"')
+      expect(error.message).toContain(shown)
+      await plugin!.load({} as never, undefined as never)
+      const ctx = { event: { type: 'track', event: 'Signed Up' } }
+      expect(plugin!.track!(ctx as never)).toBe(ctx)
+      expect(scriptSources()).toEqual([])
+      expect(win._hsq).toBeUndefined()
+    })
+
+    it(`${label}: the classic initialize() logs the same error and still emits ready; no script`, () => {
+      const integration = classic({ portalId }) as Classic & { once(event: string, listener: () => void): void }
+      const ready = vi.fn()
+      integration.once('ready', ready)
+      const error = loggedError(() => integration.initialize())
+      expect(ready).toHaveBeenCalledTimes(1)
+      expect(error.message).toContain('"portalId"')
       // analytics.js-integration fills a missing option with its default: null for portalId, as Segment's classic declared it.
       expect(error.message).toContain(portalId === undefined ? 'got null' : shown)
       expect(scriptSources()).toEqual([])
@@ -135,14 +162,12 @@ describe('hostile events mappings', () => {
   for (const [label, target] of bad) {
     it(`a mapping to ${label} is rejected with an error naming the event`, () => {
       for (const events of [{ 'Signed Up': target }, [{ key: 'Signed Up', value: target }]]) {
-        const error = thrown(() => hubspot({ portalId: '62515', events } as HubSpotOptions))
+        const error = thrown(() => parseSettings({ portalId: '62515', events }))
         expect(error).toBeInstanceOf(HubSpotSettingsError)
         expect((error as HubSpotSettingsError).setting).toBe('events')
         expect(error.message).toContain('Signed Up')
-
-        const classicError = thrown(() => classic({ portalId: '62515', events }).initialize())
-        expect(classicError).toBeInstanceOf(HubSpotSettingsError)
-        expect(classicError.message).toContain('Signed Up')
+        expect(loggedError(() => hubspot({ portalId: '62515', events } as HubSpotOptions)).message).toContain('Signed Up')
+        expect(loggedError(() => classic({ portalId: '62515', events }).initialize()).message).toContain('Signed Up')
       }
       expect(scriptSources()).toEqual([])
     })
@@ -150,8 +175,9 @@ describe('hostile events mappings', () => {
 
   it('an events setting that is not a mapping at all is rejected, naming events', () => {
     for (const events of ['Signed Up', 42, true]) {
-      const error = thrown(() => hubspot({ portalId: '62515', events } as unknown as HubSpotOptions))
+      const error = thrown(() => parseSettings({ portalId: '62515', events }))
       expect((error as HubSpotSettingsError).setting).toBe('events')
+      expect(loggedError(() => hubspot({ portalId: '62515', events } as unknown as HubSpotOptions)).message).toContain('"events"')
     }
   })
 })

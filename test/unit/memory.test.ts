@@ -77,8 +77,7 @@ const original = { debug: console.debug, warn: console.warn }
 
 beforeEach(() => {
   for (const script of Array.from(document.getElementsByTagName('script'))) script.remove()
-  delete win._hsq
-  delete win._hsp
+  resetPage()
   warnings = []
   debugCount = 0
   console.debug = () => {

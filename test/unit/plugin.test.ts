@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HubSpot } from '../../src/classic'
 import { hubspot } from '../../src/plugin'
 import { MAX_HELD_COMMANDS } from '../../src/queue'
-import { HubSpotSettingsError, type HubSpotOptions } from '../../src/settings'
+import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
-import { clearCookies, runStandIn, trackerRunning } from './helpers'
+import { clearCookies, forgetDestinations, resetPage, runStandIn, trackerRunning } from './helpers'
 
 type HubSpotGlobals = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const page = window as HubSpotGlobals
@@ -54,6 +54,8 @@ function recorder(): Plugin & { events: SegmentEvent[] } {
 
 /** The classic integration fed the same events, as analytics.js feeds it (facades, `invoke`). */
 function classicCommands(options: HubSpotOptions, events: SegmentEvent[]): unknown[] {
+  // Another page, as far as the destinations are concerned: the plugin's would keep this one off.
+  forgetDestinations()
   trackerRunning()
   const integration = new HubSpot(options) as unknown as {
     initialize(): void
@@ -72,9 +74,7 @@ function classicCommands(options: HubSpotOptions, events: SegmentEvent[]): unkno
 beforeEach(() => {
   // The destination explains what it did not send with console.debug; keep the test output quiet.
   vi.spyOn(console, 'debug').mockImplementation(() => {})
-  delete page._hsq
-  delete page._hsp
-  delete page.hbspt
+  resetPage()
   document.head.innerHTML = ''
   document.body.innerHTML = ''
   localStorage.clear()
@@ -228,18 +228,23 @@ describe('hubspot() settings', () => {
     [{}, 'portalId', /undefined/],
     [{ portalId: '62515', loadFormsSdk: 'yes' }, 'loadFormsSdk', /"yes"/],
     [{ portalId: '62515', events: { 'Signed Up': '' } }, 'events', /Signed Up/],
-  ])('throws a HubSpotSettingsError naming the setting for %o', (options, setting, detail) => {
-    let error: unknown
-    try {
-      hubspot(options as HubSpotOptions)
-    } catch (caught) {
-      error = caught
-    }
-    expect(error).toBeInstanceOf(HubSpotSettingsError)
-    expect((error as HubSpotSettingsError).setting).toBe(setting)
-    expect((error as Error).message).toContain(`"${setting}"`)
-    expect((error as Error).message).toMatch(detail)
+  ])('logs one console error naming the setting for %o, stays off, and analytics runs', async (options, setting, detail) => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const recording = recorder()
+    const analytics = await loadAnalytics([hubspot(options as HubSpotOptions), recording])
+    await analytics.track('Signed Up')
+    expect(logged).toHaveBeenCalledTimes(1)
+    const message = String(logged.mock.calls[0]![0])
+    expect(message).toContain(`HubSpot setting "${setting}"`)
+    expect(message).toMatch(detail)
+    expect(message).toMatch(/HubSpot is off; analytics and other destinations run as usual$/)
+    expect(recording.events.map((event) => event.event)).toEqual(['Signed Up'])
     expect(trackingScripts()).toEqual([])
+    expect(page._hsq).toBeUndefined()
+  })
+
+  it('parseSettings is the strict check for tests and CI: it throws the HubSpotSettingsError', () => {
+    expect(() => parseSettings({ portalId: ' 62515 ' })).toThrow(HubSpotSettingsError)
   })
 })
 

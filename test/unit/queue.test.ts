@@ -53,6 +53,7 @@ describe('createQueue', () => {
   function takenOver(): unknown[] {
     const received: unknown[] = []
     page()._hsq = Object.assign([], { push: (command: unknown) => received.push(command) })
+    page()._hstc_ran = true
     return received
   }
 

@@ -10,7 +10,7 @@ import { normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/n
 import { hubspot } from '../../src/plugin'
 import { parseSettings } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
-import { trackerRunning } from './helpers'
+import { resetPage, trackerRunning } from './helpers'
 import { measure } from './timing'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }
@@ -35,6 +35,7 @@ const fakeDate = (): object => ({ [Symbol.toStringTag]: 'Date' })
 const throwingTag = (): object => Object.defineProperty({ b: 1 }, Symbol.toStringTag, { get: boom })
 
 beforeEach(() => {
+  resetPage()
   trackerRunning()
   vi.spyOn(console, 'debug').mockImplementation(() => {})
   vi.spyOn(console, 'warn').mockImplementation(() => {})
