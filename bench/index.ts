@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { runLatency, type LatencyStats } from './latency'
 import { runThroughput, type ThroughputRow } from './normalize'
+import { runShapes } from './shapes'
 
 const THROUGHPUT_TARGET = 3
 const LATENCY_TARGET_MS = 1
@@ -76,6 +77,19 @@ async function main(): Promise<void> {
     `vs @analytics/hubspot (time per call, ours ÷ theirs): identify ${peer('identify', 'toCommands', '@analytics/hubspot identify')}×, track ${peer('track', 'toCommands', '@analytics/hubspot track')}× (it does no normalisation on track)\n`,
   )
 
+  console.log('(d) the worst shapes: ms for normalizeProperties at two sizes of input (best of 5); linear or flat is the target')
+  const shapes = runShapes()
+  console.log(
+    table(
+      ['shape', 'size of', 'small', 'large', '× input', 'ms small', 'ms large', '× time'],
+      shapes.map((s) => [s.shape, s.unit, s.small.toLocaleString('en'), s.large.toLocaleString('en'), `${(s.large / s.small).toFixed(0)}×`, ms(s.msSmall), ms(s.msLarge), `${(s.msLarge / s.msSmall).toFixed(2)}×`]),
+      new Set([2, 3, 4, 5, 6, 7]),
+    ),
+  )
+  // Twice the input's growth at most: V8's own listing of a million keys (Object.keys, for-in alike) runs into GC.
+  const linear = shapes.every((s) => s.msLarge / s.msSmall <= (s.large / s.small) * 2)
+  console.log(`target: no shape's time grows faster than its input · ${verdict(linear)}\n`)
+
   console.log("(c) ms from analytics.track() to arrival at HubSpot's tracker, in Chromium (the stand-in's script answers after 2 s; calls made before it ran wait for it)")
   const { stats, browserVersion } = await runLatency({ pageLoads: quick ? 2 : 6, log: (line) => console.log(line) })
   console.log(`Chromium ${browserVersion}, performance.now() ${stats.every((s) => s.crossOriginIsolated) ? 'cross-origin isolated (5 µs resolution)' : 'not isolated (100 µs resolution)'}`)
@@ -88,7 +102,7 @@ async function main(): Promise<void> {
 
   const out = fileURLToPath(new URL('../test/output/', import.meta.url))
   mkdirSync(out, { recursive: true })
-  writeFileSync(`${out}bench.json`, `${JSON.stringify({ started, node: process.version, machine, browserVersion, throughput, latency: stats }, null, 2)}\n`)
+  writeFileSync(`${out}bench.json`, `${JSON.stringify({ started, node: process.version, machine, browserVersion, throughput, shapes, latency: stats }, null, 2)}\n`)
   console.log('\nraw figures: test/output/bench.json')
 }
 

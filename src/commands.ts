@@ -2,7 +2,8 @@ import { grantsConsent } from './consent'
 import { customBehavioralEventName, mappedEvent } from './event-names'
 import { field } from './flatten'
 import { hasOwn } from './keys'
-import { normalizeProperties, normalizeTraits } from './normalize'
+import { contactEntries } from './contact'
+import { collectProperties } from './normalize'
 import type { HubSpotSettings } from './settings'
 import { behavioralValue, isReservedIdentityKey, isTrackerField } from './tracker-fields'
 import type { HubSpotCommand, HubSpotProperties, SegmentEvent } from './types'
@@ -47,7 +48,8 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean, notes: string[]): HubSpotCommand | undefined {
-  const contact = normalizeTraits(traits)
+  const { out: contact, notes: leftOut } = contactEntries(traits)
+  notes.push(...leftOut)
   const id = asUserId(userId) ?? contact.id
   const email = asEmail(contact.email) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
@@ -73,7 +75,8 @@ export function pagePath(event: SegmentEvent): string | undefined {
 
 /** The legacy custom event: `{ id, value?, ...properties }`; no property may take one of the tracker's own fields. */
 function trackEventPayload(id: string, properties: unknown, notes: string[]): HubSpotProperties & { id: string; value?: number | string } {
-  const props = normalizeProperties(properties)
+  const { out: props, notes: leftOut } = collectProperties(properties)
+  notes.push(...leftOut)
   const { value, revenue } = props
   const amount = isFiniteNumber(value) ? value : isFiniteNumber(revenue) ? revenue : undefined
   // The tracker sends the value as `m` and empties a 0: as text it arrives.
@@ -93,7 +96,8 @@ function trackEventPayload(id: string, properties: unknown, notes: string[]): Hu
 
 /** Custom behavioral event properties, with `0` and `false` as text so the tracker does not empty them. */
 function behavioralProperties(properties: unknown, notes: string[]): HubSpotProperties {
-  const props = normalizeProperties(properties)
+  const { out: props, notes: leftOut } = collectProperties(properties)
+  notes.push(...leftOut)
   for (const key of Object.keys(props)) {
     // Sent as `_<key>`: `_proto__` would become `__proto__` in the tracker and vanish.
     if (key === '_proto__') {

@@ -42,7 +42,7 @@ export function contactEntries(traits: unknown): Collected {
   const into = collected()
   if (!isRecord(traits)) return into
   const ancestors: object[] = [traits]
-  eachProperty(traits, (key, normal, value) => {
+  eachProperty(traits, into, (key, normal, value) => {
     if (hasOwn(ALIASES, normal)) collectValue(ALIASES[normal]!, value, 0, false, ancestors, into)
     else if (normal === 'address' && isRecord(value)) collectObject(value, 'address', 1, ancestors, into, ADDRESS_PARTS)
     else if (normal === 'company' && isRecord(value)) collectObject(value, 'company', 1, ancestors, into, COMPANY_PARTS)

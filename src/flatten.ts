@@ -3,20 +3,42 @@ import type { HubSpotProperties, HubSpotValue } from './types'
 import { isDate } from './date'
 import { toHubSpotValue } from './values'
 
+// Caps on what one event becomes. HubSpot receives it in a beacon's URL, which servers and proxies
+// commonly cut at about 8 KB, and no HubSpot property name is longer than 100 characters.
+
 /** How far below the top a value may sit and still be kept. */
 export const MAX_DEPTH = 5
-/** More properties than any HubSpot object has; bounds the work a hostile payload can cause. */
+/** More properties than any HubSpot object has. */
 export const MAX_PROPERTIES = 1000
-/** Longer arrays are dropped rather than joined into one enormous multiple-checkbox value. */
-export const MAX_ARRAY_LENGTH = 10_000
+/** Longer keys (before or after flattening) are left out. */
+export const MAX_KEY_LENGTH = 100
+/** Longer values (text, or an array's items joined) are left out. */
+export const MAX_VALUE_LENGTH = 1000
+/** Longer arrays are left out rather than joined into one enormous multiple-checkbox value. */
+export const MAX_ARRAY_LENGTH = 100
+/** Keys and values of one payload in all, in characters: what fits in a beacon's URL. */
+export const MAX_PAYLOAD_LENGTH = 8000
+/** Properties read in one walk at most: the work stays bounded for objects that share children or have a million keys. */
+export const MAX_VISITS = 10_000
 
-/** Properties on their way out, and how many there are (for the cap). */
+/** Properties on their way out; how many and how long (for the caps); how much was read; what was left out. */
 export interface Collected {
   out: HubSpotProperties
   size: number
+  length: number
+  visits: number
+  notes: string[]
 }
 
-export const collected = (): Collected => ({ out: {}, size: 0 })
+export const collected = (): Collected => ({ out: {}, size: 0, length: 0, visits: 0, notes: [] })
+
+/** Says what was left out, the first few times: a hostile payload must not make the notes grow with it. */
+export function leaveOut(into: Collected, note: string): void {
+  if (into.notes.length < 5) into.notes.push(note)
+  else if (into.notes.length === 5) into.notes.push('and more left out by the same caps')
+}
+
+const shown = (key: string): string => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false
@@ -48,11 +70,25 @@ export function ownKeys(object: object): string[] {
 }
 
 /**
- * Calls `visit` with each own property's key, normalised key and value; skips keys that
- * normalise to nothing or to a forbidden name, and properties whose getter throws.
+ * Calls `visit` with each own property's key, normalised key and value; skips keys that are too
+ * long, normalise to nothing or to a forbidden name, and properties whose getter throws. Stops once
+ * the walk has read `MAX_VISITS` properties.
  */
-export function eachProperty(object: Record<string, unknown>, visit: (key: string, normal: string, value: unknown) => void): void {
+export function eachProperty(
+  object: Record<string, unknown>,
+  into: Collected,
+  visit: (key: string, normal: string, value: unknown) => void,
+): void {
   for (const key of ownKeys(object)) {
+    if (into.visits++ >= MAX_VISITS) {
+      if (into.visits === MAX_VISITS + 1) leaveOut(into, `properties past the first ${MAX_VISITS} read left out`)
+      return
+    }
+    // Checked before any work on the key: a long key costs time in every step after this one.
+    if (key.length > MAX_KEY_LENGTH) {
+      leaveOut(into, `key ${shown(key)} left out: longer than ${MAX_KEY_LENGTH} characters`)
+      continue
+    }
     let value: unknown
     try {
       value = object[key]
@@ -69,15 +105,21 @@ export function eachProperty(object: Record<string, unknown>, visit: (key: strin
  * another key normalised to the same name; any other key never overwrites.
  */
 export function put(into: Collected, key: string, value: HubSpotValue, canonical: boolean): void {
+  const length = typeof value === 'string' ? value.length : String(value).length
+  if (length > MAX_VALUE_LENGTH) return leaveOut(into, `${shown(key)} left out: its value is longer than ${MAX_VALUE_LENGTH} characters`)
   if (!hasOwn(into.out, key)) {
-    if (into.size >= MAX_PROPERTIES) return
+    if (into.size >= MAX_PROPERTIES) return leaveOut(into, `${shown(key)} left out: more than ${MAX_PROPERTIES} properties`)
+    if (into.length + key.length + length > MAX_PAYLOAD_LENGTH) {
+      return leaveOut(into, `${shown(key)} left out: the payload would pass ${MAX_PAYLOAD_LENGTH} characters`)
+    }
     into.size++
+    into.length += key.length + length
   } else if (!canonical) return
   into.out[key] = value
 }
 
+/** The items joined with `;`, or `undefined` when an item is an object. Stops once it is too long to keep. */
 function joinArray(items: unknown[]): string | undefined {
-  if (items.length > MAX_ARRAY_LENGTH) return undefined
   let joined: string | undefined
   for (let i = 0; i < items.length; i++) {
     let item: unknown
@@ -90,6 +132,8 @@ function joinArray(items: unknown[]): string | undefined {
     if (typeof item === 'object' && item !== null && !isDate(item)) return undefined
     const value = toHubSpotValue(item)
     if (value !== undefined) joined = joined === undefined ? String(value) : `${joined};${value}`
+    // Past the cap put() leaves it out anyway: stop building it.
+    if (joined !== undefined && joined.length > MAX_VALUE_LENGTH) return joined
   }
   return joined
 }
@@ -113,6 +157,7 @@ export function collectValue(
     if (array) {
       let joined: string | undefined
       try {
+        if ((value as unknown[]).length > MAX_ARRAY_LENGTH) return leaveOut(into, `${shown(key)} left out: more than ${MAX_ARRAY_LENGTH} items`)
         joined = joinArray(value as unknown[])
       } catch {
         return // an array whose length or items can't be read loses its key, not the event
@@ -141,8 +186,9 @@ export function collectObject(
 ): void {
   if (!isRecord(object) || ancestors.includes(object)) return // a cycle ends here
   ancestors.push(object)
-  eachProperty(object, (key, normal, value) => {
+  eachProperty(object, into, (key, normal, value) => {
     const target = rename && hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
+    if (target.length > MAX_KEY_LENGTH) return leaveOut(into, `${shown(target)} left out: longer than ${MAX_KEY_LENGTH} characters`)
     collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
   })
   ancestors.pop()
