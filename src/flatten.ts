@@ -20,6 +20,8 @@ export const MAX_ARRAY_LENGTH = 100
 export const MAX_PAYLOAD_LENGTH = 8000
 /** Properties read in one walk at most: the work stays bounded for objects that share children or have a million keys. */
 export const MAX_VISITS = 10_000
+/** Of those, at most this many below one top-level property, so one huge value does not crowd out the rest. */
+export const MAX_VISITS_BELOW_ONE = 2_000
 
 /** Properties on their way out; how many and how long (for the caps); how much was read; what was left out. */
 export interface Collected {
@@ -27,10 +29,12 @@ export interface Collected {
   size: number
   length: number
   visits: number
+  /** Where the walk stops: MAX_VISITS, or less below one top-level property. */
+  limit: number
   notes: string[]
 }
 
-export const collected = (): Collected => ({ out: {}, size: 0, length: 0, visits: 0, notes: [] })
+export const collected = (): Collected => ({ out: {}, size: 0, length: 0, visits: 0, limit: MAX_VISITS, notes: [] })
 
 /** Says what was left out, the first few times: a hostile payload must not make the notes grow with it. */
 export function leaveOut(into: Collected, note: string): void {
@@ -80,8 +84,8 @@ export function eachProperty(
   visit: (key: string, normal: string, value: unknown) => void,
 ): void {
   for (const key of ownKeys(object)) {
-    if (into.visits++ >= MAX_VISITS) {
-      if (into.visits === MAX_VISITS + 1) leaveOut(into, `properties past the first ${MAX_VISITS} read left out`)
+    if (into.visits++ >= into.limit) {
+      leaveOut(into, into.limit < MAX_VISITS ? `properties past ${MAX_VISITS_BELOW_ONE} read below one key left out` : `properties past the first ${MAX_VISITS} read left out`)
       return
     }
     // Checked before any work on the key: a long key costs time in every step after this one.
@@ -163,6 +167,10 @@ export function collectValue(
         return // an array whose length or items can't be read loses its key, not the event
       }
       if (joined !== undefined) put(into, key, joined, canonical)
+    } else if (depth === 0) {
+      into.limit = Math.min(MAX_VISITS, into.visits + MAX_VISITS_BELOW_ONE)
+      collectObject(value, key, 1, ancestors, into)
+      into.limit = MAX_VISITS
     } else if (depth < MAX_DEPTH) {
       collectObject(value, key, depth + 1, ancestors, into)
     }
@@ -186,10 +194,14 @@ export function collectObject(
 ): void {
   if (!isRecord(object) || ancestors.includes(object)) return // a cycle ends here
   ancestors.push(object)
+  // At the top, plain values go first: a huge nested value must not crowd them out of the caps.
+  const nested: Array<[string, unknown, boolean]> = []
   eachProperty(object, into, (key, normal, value) => {
     const target = rename && hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
     if (target.length > MAX_KEY_LENGTH) return leaveOut(into, `${shown(target)} left out: longer than ${MAX_KEY_LENGTH} characters`)
-    collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
+    if (depth === 0 && typeof value === 'object' && value !== null) nested.push([target, value, target === key])
+    else collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
   })
+  for (const [target, value, canonical] of nested) collectValue(target, value, depth, canonical, ancestors, into)
   ancestors.pop()
 }

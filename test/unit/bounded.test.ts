@@ -11,6 +11,7 @@ import {
   MAX_PROPERTIES,
   MAX_VALUE_LENGTH,
   MAX_VISITS,
+  MAX_VISITS_BELOW_ONE,
 } from '../../src/flatten'
 import { collectProperties, normalizeProperties, normalizeTraits } from '../../src/normalize'
 import { settingsWith } from './helpers'
@@ -41,9 +42,17 @@ describe('the walk is bounded, whatever the shape', () => {
     const result = collectProperties(level)
     const total = probes.reduce((sum, reads) => sum + reads(), 0)
     expect(total).toBeLessThanOrEqual(MAX_VISITS)
-    expect(result.notes).toContain(`properties past the first ${MAX_VISITS} read left out`)
+    expect(result.notes[0]).toBe(`properties past ${MAX_VISITS_BELOW_ONE} read below one key left out`)
     // The leaves sit six levels down, one past MAX_DEPTH: nothing is kept, and the walk still stopped early.
     expect(result.out).toEqual({})
+  })
+
+  it('one huge value does not crowd out the properties after it: each top-level key has its own share of the reads', () => {
+    const tree = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`b${i}`, Object.fromEntries(Array.from({ length: 100 }, (_, j) => [`l${j}`, j]))]))
+    const { value, reads } = counted(tree)
+    const result = collectProperties({ tree: value, plan: 'pro', seats: 3 })
+    expect(reads()).toBeLessThanOrEqual(MAX_VISITS_BELOW_ONE)
+    expect(result.out).toMatchObject({ plan: 'pro', seats: 3 })
   })
 
   it('an object with 200,000 keys is read only until MAX_VISITS, and the output stops at MAX_PROPERTIES', () => {
