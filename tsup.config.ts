@@ -10,6 +10,12 @@ const define = {
   global: 'globalThis',
 }
 
+// domify (bundled with @segment/analytics.js-integration) assigns innerHTML when its module runs, which a
+// Trusted Types policy forbids; only `.tag()` templates use it, and this package declares none.
+const esbuildOptions: Options['esbuildOptions'] = (options) => {
+  options.alias = { ...options.alias, domify: './src/bundles/domify.cjs' }
+}
+
 // Files other builds write into dist/. tsup runs the configs below in parallel, and the CLI's own
 // build (tsup.cli.config.ts, also run by its test) may run beside this one, so the library's clean
 // must leave them alone or it could delete them after they are written.
@@ -28,6 +34,7 @@ const browserScript = (entry: Record<string, string>, options: Options = {}): Op
   noExternal: [/.*/],
   outExtension: () => ({ js: '.js' }),
   define,
+  esbuildOptions,
   ...options,
 })
 
@@ -45,6 +52,7 @@ export default defineConfig([
     // Bundled so that its `window`-reading module runs only when the classic integration is first used.
     noExternal: ['@segment/analytics.js-integration'],
     define,
+    esbuildOptions,
   },
   // dist/hubspot.iife.js: `<script>` build exposing window.HubSpotDestination = { hubspot, HubSpot }.
   browserScript({ 'hubspot.iife': 'src/bundles/iife.ts' }, { sourcemap: true }),

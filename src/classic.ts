@@ -14,6 +14,7 @@ interface Facade {
 
 interface ClassicIntegration {
   options: Record<string, unknown>
+  page(facade: Facade): unknown
   analytics?: { on?: (event: string, listener: () => void) => unknown }
   destination?: Destination
   /** Why the settings can't be used, once that is known: HubSpot stays off. */
@@ -32,6 +33,15 @@ type IntegrationClass = {
 }
 
 const EVENT_TYPES = ['page', 'identify', 'track', 'group', 'alias'] as const
+
+/** The event as sent; `obj` has ISO strings already turned into Dates, invalid days rolled over. A facade that throws is no event. */
+function eventOf(facade: Facade): Record<string, unknown> {
+  try {
+    return facade.raw ?? facade.obj
+  } catch {
+    return {}
+  }
+}
 
 const page = (): BrowserWindow => window as BrowserWindow
 
@@ -68,6 +78,12 @@ function defineIntegration(): IntegrationClass {
       }
       for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
       destination.load()
+      // analytics.js-integration swallows the first page call (assumesPageview), but the consent it carries counts.
+      const swallowing = this.page
+      this.page = function (this: ClassicIntegration, facade: Facade) {
+        destination.consent(eventOf(facade))
+        return swallowing.call(this, facade)
+      }
       this.analytics?.on?.('reset', () => destination.reset())
       // HubSpot's queue takes commands before its script loads, so only the Forms SDK is worth waiting for.
       if (this.options.loadFormsSdk === true || this.options.loadFormsSDK === true) void destination.ready().then(() => this.ready())
@@ -82,11 +98,7 @@ function defineIntegration(): IntegrationClass {
     Integration.prototype[type] = function (this: ClassicIntegration, facade: Facade) {
       const destination = destinationOf(this)
       if (!destination) return consoleLog.debug(`not sent: ${this.badSettings}`)
-      try {
-        destination.handle(facade.raw ?? facade.obj, type)
-      } catch (error) {
-        consoleLog.debug(`dropped an event: ${reason(error)}`)
-      }
+      destination.handle(eventOf(facade), type)
     }
   }
   return Integration

@@ -70,6 +70,13 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     if (settings.loadFormsSdk) ready = loadFormsSdk(win, settings, warn)
   }
 
+  /** Loads HubSpot's scripts, once, when an event grants the consent they wait for. */
+  function consentFrom(event: SegmentEvent): boolean {
+    if (!loaded || scriptsRequested || !grantsConsent(event, settings.consentCategories)) return false
+    requestScripts()
+    return true
+  }
+
   /** Whether HubSpot's automatic first view is still to come; learns it from `_hsq` when its callback was lost. */
   function viewPending(): boolean {
     if (autoView === undefined && hubSpotLoaded(win)) autoView = landingPath(win)
@@ -114,6 +121,14 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         warn(`could not load HubSpot: ${reason(error)}`)
       }
     },
+    /** The consent of a call that is not mapped: analytics.js-integration swallows the classic's first page call. */
+    consent(event: SegmentEvent): void {
+      try {
+        if (!off) consentFrom(event)
+      } catch (error) {
+        log.debug(`could not read the consent: ${reason(error)}`)
+      }
+    },
     /** Resolves when the page can use what was asked for (the Forms SDK); never rejects. */
     ready: (): Promise<void> => ready,
     /** Maps one event and queues its commands; `type` overrides the event's own (the classic factory knows it). */
@@ -123,11 +138,8 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         const event = type ? { ...input, type } : input
         const isPage = field(event, 'type') === 'page'
         // Calls made before load() (the classic's, before initialize) map, but load nothing.
-        if (loaded && !scriptsRequested && grantsConsent(event, settings.consentCategories)) {
-          requestScripts()
-          // The script records the current view itself when it loads.
-          if (isPage) state = { pageSeen: false }
-        }
+        // A page that loads the script is the view the script records itself.
+        if (consentFrom(event) && isPage) state = { pageSeen: false }
         const first = isPage && !state.pageSeen
         const pending = viewPending()
         // Before the first page call, an identify may still ride on HubSpot's automatic view.

@@ -31,10 +31,12 @@ export interface Collected {
   visits: number
   /** Where the walk stops: MAX_VISITS, or less below one top-level property. */
   limit: number
+  /** How long the payload may grow: MAX_PAYLOAD_LENGTH, or half of what is left below one top-level property. */
+  room: number
   notes: string[]
 }
 
-export const collected = (): Collected => ({ out: {}, size: 0, length: 0, visits: 0, limit: MAX_VISITS, notes: [] })
+export const collected = (): Collected => ({ out: {}, size: 0, length: 0, visits: 0, limit: MAX_VISITS, room: MAX_PAYLOAD_LENGTH, notes: [] })
 
 /** Says what was left out, the first few times: a hostile payload must not make the notes grow with it. */
 export function leaveOut(into: Collected, note: string): void {
@@ -109,11 +111,12 @@ export function eachProperty(
  * another key normalised to the same name; any other key never overwrites.
  */
 export function put(into: Collected, key: string, value: HubSpotValue, canonical: boolean): void {
-  const length = typeof value === 'string' ? value.length : String(value).length
+  // A number or boolean counts as 4 characters: close enough for a cap, and no string is built for it.
+  const length = typeof value === 'string' ? value.length : 4
   if (length > MAX_VALUE_LENGTH) return leaveOut(into, `${shown(key)} left out: its value is longer than ${MAX_VALUE_LENGTH} characters`)
   if (!hasOwn(into.out, key)) {
     if (into.size >= MAX_PROPERTIES) return leaveOut(into, `${shown(key)} left out: more than ${MAX_PROPERTIES} properties`)
-    if (into.length + key.length + length > MAX_PAYLOAD_LENGTH) {
+    if (into.length + key.length + length > into.room) {
       return leaveOut(into, `${shown(key)} left out: the payload would pass ${MAX_PAYLOAD_LENGTH} characters`)
     }
     into.size++
@@ -122,7 +125,7 @@ export function put(into: Collected, key: string, value: HubSpotValue, canonical
   into.out[key] = value
 }
 
-/** The items joined with `;`, or `undefined` when an item is an object. Stops once it is too long to keep. */
+/** The items joined with `;`, or `undefined` when an item is an object (at most MAX_ARRAY_LENGTH items reach here; put() checks the length). */
 function joinArray(items: unknown[]): string | undefined {
   let joined: string | undefined
   for (let i = 0; i < items.length; i++) {
@@ -136,8 +139,6 @@ function joinArray(items: unknown[]): string | undefined {
     if (typeof item === 'object' && item !== null && !isDate(item)) return undefined
     const value = toHubSpotValue(item)
     if (value !== undefined) joined = joined === undefined ? String(value) : `${joined};${value}`
-    // Past the cap put() leaves it out anyway: stop building it.
-    if (joined !== undefined && joined.length > MAX_VALUE_LENGTH) return joined
   }
   return joined
 }
@@ -168,9 +169,12 @@ export function collectValue(
       }
       if (joined !== undefined) put(into, key, joined, canonical)
     } else if (depth === 0) {
+      // One top-level value gets a share of the reads and of the payload, so it can't crowd out the rest.
       into.limit = Math.min(MAX_VISITS, into.visits + MAX_VISITS_BELOW_ONE)
+      into.room = into.length + ((MAX_PAYLOAD_LENGTH - into.length) >> 1)
       collectObject(value, key, 1, ancestors, into)
       into.limit = MAX_VISITS
+      into.room = MAX_PAYLOAD_LENGTH
     } else if (depth < MAX_DEPTH) {
       collectObject(value, key, depth + 1, ancestors, into)
     }
@@ -194,14 +198,10 @@ export function collectObject(
 ): void {
   if (!isRecord(object) || ancestors.includes(object)) return // a cycle ends here
   ancestors.push(object)
-  // At the top, plain values go first: a huge nested value must not crowd them out of the caps.
-  const nested: Array<[string, unknown, boolean]> = []
   eachProperty(object, into, (key, normal, value) => {
     const target = rename && hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
     if (target.length > MAX_KEY_LENGTH) return leaveOut(into, `${shown(target)} left out: longer than ${MAX_KEY_LENGTH} characters`)
-    if (depth === 0 && typeof value === 'object' && value !== null) nested.push([target, value, target === key])
-    else collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
+    collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
   })
-  for (const [target, value, canonical] of nested) collectValue(target, value, depth, canonical, ancestors, into)
   ancestors.pop()
 }

@@ -9,6 +9,33 @@ export const FORMS_SDK_TIMEOUT_MS = 10_000
 
 export type BrowserWindow = Window & HubSpotWindow
 
+/** The Trusted Types policy HubSpot's script URLs go through: a page that enforces Trusted Types allows it by this name. */
+export const TRUSTED_TYPES_POLICY = 'hubspot-destination'
+
+interface ScriptUrlPolicy {
+  createScriptURL(url: string): unknown
+}
+type TrustedTypesWindow = {
+  trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): ScriptUrlPolicy }
+  [POLICY]?: ScriptUrlPolicy
+}
+// One policy per page, shared by every copy of the package (a second createPolicy of one name may be refused).
+const POLICY = Symbol.for('hubspot-destination.trusted-types-policy')
+const HUBSPOT_SCRIPT = /^https:\/\/js(-eu1)?\.(hs-scripts\.com\/\d+\.js|hsforms\.net\/forms\/v2\.js)$/
+
+/** `src` as the page's Trusted Types want a script URL: through our policy when the browser has Trusted Types. */
+function scriptUrl(doc: Document, src: string): unknown {
+  const win = doc.defaultView as (Window & TrustedTypesWindow) | null
+  if (!win?.trustedTypes?.createPolicy) return src
+  win[POLICY] ??= win.trustedTypes.createPolicy(TRUSTED_TYPES_POLICY, {
+    createScriptURL(url) {
+      if (!HUBSPOT_SCRIPT.test(url)) throw new TypeError(`${TRUSTED_TYPES_POLICY} only allows HubSpot's scripts; got ${url}`)
+      return url
+    },
+  })
+  return win[POLICY].createScriptURL(src)
+}
+
 /**
  * Adds a script unless the page has one matching `pattern`, or a script with `id` (HubSpot's embed
  * code). An element with that id that is not a script (DOM clobbering) does not count: `warn` says so.
@@ -20,7 +47,15 @@ function addScript(doc: Document, src: string, pattern: RegExp, onError: () => v
   const script = doc.createElement('script')
   script.async = true
   if (id && !named) script.id = id
-  script.src = src
+  try {
+    script.src = scriptUrl(doc, src) as string
+  } catch (error) {
+    // The page enforces Trusted Types and allows no policy of this name: HubSpot stays off, the page goes on.
+    warn(
+      `HubSpot's script was not added: the page's Trusted Types (Content-Security-Policy trusted-types) must allow the policy "${TRUSTED_TYPES_POLICY}" (${error instanceof Error ? error.message : 'refused'})`,
+    )
+    return onError()
+  }
   script.onerror = onError
   ;(doc.head ?? doc.documentElement).appendChild(script)
 }
@@ -30,10 +65,13 @@ export function loadTrackingScript(win: BrowserWindow, settings: HubSpotSettings
   addScript(win.document, trackingScriptUrl(settings), TRACKING_SCRIPT_PATTERN, onError, warn, TRACKING_SCRIPT_ID)
 }
 
-/** `window.hbspt.forms` exists; a `hbspt` that can't be read counts as no Forms SDK. */
+/**
+ * HubSpot's Forms SDK is on the page: `window.hbspt.forms.create` is a function. An `hbspt` that can't
+ * be read, or an element that only has that id or name (DOM clobbering), counts as no Forms SDK.
+ */
 export function formsReady(win: HubSpotWindow): boolean {
   try {
-    return !!win.hbspt?.forms
+    return typeof (win.hbspt?.forms as { create?: unknown } | undefined)?.create === 'function'
   } catch {
     return false
   }

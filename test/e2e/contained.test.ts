@@ -118,3 +118,30 @@ describe("the page's own mistakes", () => {
     expect(opened.pageErrors).toEqual([])
   })
 })
+
+describe('Trusted Types', () => {
+  const enforced = (policies: string) => `require-trusted-types-for 'script'; trusted-types ${policies}`
+
+  it("under require-trusted-types-for 'script', the classic integration no longer makes AnalyticsBrowser.load() reject, and HubSpot's script loads through the hubspot-destination policy", async () => {
+    const opened = await harness().open('npm', { delayMs: 200 }, enforced('hubspot-destination'))
+    await load(opened, { classic: { portalId: PORTAL_ID } })
+    expect(await recorded(opened)).toEqual(['page', 'Signed Up'])
+    await hubSpotLoaded(opened.page)
+    const sent = await beaconsAfter(opened, 2)
+    expect(sent.map(([kind, fields]) => [kind, fields.n ?? null])).toEqual([
+      ['view', null],
+      ['event', 'pe62515_signed_up'],
+    ])
+    expect(opened.pageErrors).toEqual([])
+    expect(opened.console.filter((m) => m.type === 'error')).toEqual([])
+  })
+
+  it('a page whose policy list leaves hubspot-destination out: HubSpot stays off with a warning that names the policy; analytics runs', async () => {
+    const opened = await harness().open('npm', {}, enforced('some-other-policy'))
+    await load(opened, { plugins: [{ portalId: PORTAL_ID }] })
+    expect(await recorded(opened)).toEqual(['page', 'Signed Up'])
+    expect(opened.hubspotRequests).toEqual([])
+    expect(opened.console.filter((m) => m.text.includes('must allow the policy "hubspot-destination"'))).toHaveLength(1)
+    expect(opened.pageErrors).toEqual([])
+  })
+})

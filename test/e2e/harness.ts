@@ -103,7 +103,8 @@ export interface Harness {
   served: string[]
   /** Answers for `/v1/projects/<writeKey>/settings`, as Segment's CDN would give them. */
   cdnSettings: Map<string, unknown>
-  open(kind: PageKind, standIn?: StandInOptions): Promise<TestPage>
+  /** `csp`: the page's Content-Security-Policy header. */
+  open(kind: PageKind, standIn?: StandInOptions, csp?: string): Promise<TestPage>
   /** Closes the pages opened since the last call. */
   closePages(): Promise<void>
   close(): Promise<void>
@@ -121,8 +122,8 @@ export interface TestPage {
   pageErrors: string[]
 }
 
-function send(res: ServerResponse, type: string, body: string, status = 200): true {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
+function send(res: ServerResponse, type: string, body: string, status = 200, headers: Record<string, string> = {}): true {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers }).end(body)
   return true
 }
 
@@ -139,9 +140,13 @@ export async function startHarness(): Promise<Harness> {
       return false
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const { pathname, searchParams } = new URL(req.url ?? '/', 'http://127.0.0.1')
       const app = /^\/app\/([a-z-]+)\//.exec(pathname)
-      if (app && (PAGE_KINDS as readonly string[]).includes(app[1]!)) return send(res, 'text/html; charset=utf-8', html(app[1] as PageKind))
+      // ?csp=… serves the page with that Content-Security-Policy (Trusted Types tests).
+      const csp = searchParams.get('csp')
+      if (app && (PAGE_KINDS as readonly string[]).includes(app[1]!)) {
+        return send(res, 'text/html; charset=utf-8', html(app[1] as PageKind), 200, csp ? { 'content-security-policy': csp } : {})
+      }
       const asset = /^\/assets\/([a-z-]+\.js)$/.exec(pathname)
       if (asset && assets.has(asset[1]!)) return send(res, 'text/javascript; charset=utf-8', assets.get(asset[1]!)!)
       const settings = /^\/v1\/projects\/([^/]+)\/settings$/.exec(pathname)
@@ -170,7 +175,7 @@ export async function startHarness(): Promise<Harness> {
     browser,
     served,
     cdnSettings,
-    async open(kind, standIn = {}) {
+    async open(kind, standIn = {}, csp) {
       const context = await browser.newContext()
       contexts.push(context)
       const page = await context.newPage()
@@ -194,7 +199,7 @@ export async function startHarness(): Promise<Harness> {
       const traffic = await routeHubSpot(page, standIn)
       opened.hubspotRequests = traffic.scripts
       opened.beacons = traffic.beacons
-      await page.goto(`${server.url}/app/${kind}/`)
+      await page.goto(`${server.url}/app/${kind}/${csp ? `?csp=${encodeURIComponent(csp)}` : ''}`)
       await page.waitForFunction(() => (window as unknown as Partial<PageGlobals>).e2e !== undefined)
       return opened
     },

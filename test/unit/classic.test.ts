@@ -148,7 +148,7 @@ describe('loading', () => {
       integration.initialize()
       page()._hsq = { push: () => 0 }
       expect(integration.loaded(), option).toBe(false)
-      page().hbspt = { forms: {} }
+      page().hbspt = { forms: { create: () => undefined } }
       expect(integration.loaded(), option).toBe(true)
     }
   })

@@ -134,6 +134,16 @@ describe("the page's own mistakes", () => {
     expect(await reachedHubSpot()).toEqual([['trackPageView'], ['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: {} }]])
   })
 
+  it('an element named _hsp: the log-out still reaches a real queue set over it, with one warning naming the cause', () => {
+    const clobber = document.createElement('div')
+    Object.defineProperty(window, '_hsp', { configurable: true, writable: true, value: clobber })
+    const destination = createDestination(window, settingsWith({ revokeCookiesOnReset: true }), { pageSeen: false })
+    destination.load()
+    destination.reset()
+    expect(page()._hsp).toEqual([['revokeCookieConsent']])
+    expect(warnings().filter((message) => message.includes('"_hsp"'))).toHaveLength(1)
+  })
+
   it("an element with the id hs-script-loader that is not HubSpot's script: HubSpot's is added anyway, with a warning", async () => {
     const clobber = document.createElement('div')
     clobber.id = 'hs-script-loader'
@@ -166,6 +176,35 @@ describe("the page's own mistakes", () => {
     const integration = new HubSpot({ portalId: PORTAL_ID, loadFormsSdk: true }) as unknown as { loaded(): boolean }
     expect(integration.loaded()).toBe(false)
     delete (window as { hbspt?: unknown }).hbspt
+  })
+
+  it('an element with the id hbspt (DOM clobbering) is not the Forms SDK: the SDK is still loaded, and ready waits for it', async () => {
+    const clobber = document.createElement('div')
+    clobber.id = 'hbspt'
+    Object.defineProperty(window, 'hbspt', { configurable: true, writable: true, value: clobber })
+    const told = vi.fn()
+    const ready = loadFormsSdk(window, settingsWith(), told, 2000)
+    expect(scripts().map((script) => script.src)).toEqual(['https://js.hsforms.net/forms/v2.js'])
+    // What HubSpot's Forms SDK does when it arrives: window.hbspt = window.hbspt || {}; hbspt.forms = { create }.
+    ;(clobber as unknown as { forms: unknown }).forms = { create: () => undefined }
+    await ready
+    expect(told).not.toHaveBeenCalled()
+    delete (window as { hbspt?: unknown }).hbspt
+  })
+
+  it("a page that holds many commands of its own in _hsq: each event costs the same, none of the page's entries is read", () => {
+    let reads = 0
+    const own = Array.from({ length: 100_000 }, (_, n) => ['setContentType', `t${n}`])
+    page()._hsq = new Proxy(own, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    const destination = createDestination(window, settingsWith(), { pageSeen: false })
+    destination.load()
+    for (let n = 0; n < 2000; n++) destination.handle({ type: 'track', event: `Event ${n}` })
+    expect(reads).toBe(0)
   })
 
   it('two hubspot() for the same Hub ID (or the plugin registered twice): one warning, and HubSpot gets each call once', async () => {

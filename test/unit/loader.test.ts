@@ -80,7 +80,7 @@ describe('loadFormsSdk', () => {
   })
 
   test('resolves at once, without a script, when the page already has window.hbspt.forms', async () => {
-    page().hbspt = { forms: {} }
+    page().hbspt = { forms: { create: () => undefined } }
     const warn = vi.fn()
     await loadFormsSdk(page(), settingsWith(), warn)
     expect(warn).not.toHaveBeenCalled()

@@ -219,6 +219,21 @@ describe('privacy with the real analytics-next', () => {
     expect(await reachedHubSpot()).toEqual([['setPath', '/'], VIEW, event('pe62515_x')])
   })
 
+  it("the classic integration: a consenting visitor whose only call is the first page (which analytics.js-integration swallows) gets HubSpot's script", async () => {
+    const analytics = await analyticsWith({ classic: { portalId: '62515', consentCategories: ADVERTISING } })
+    await analytics.page({}, { context: { consent: { categoryPreferences: { Advertising: true } } } })
+    await until(() => scriptSources().includes(TRACKING_SRC), "HubSpot's script after the consenting first page")
+    // HubSpot's own view of that page is the only one: the page call itself sends nothing.
+    expect(await reachedHubSpot()).toEqual([['setPath', '/'], VIEW])
+  })
+
+  it('the classic integration: a first page that denies consent loads nothing', async () => {
+    const analytics = await analyticsWith({ classic: { portalId: '62515', consentCategories: ADVERTISING } })
+    await analytics.page({}, { context: { consent: { categoryPreferences: { Advertising: false } } } })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(scriptSources()).toEqual([])
+  })
+
   it('revokeCookiesOnReset, plugin: analytics.reset() pushes exactly ["revokeCookieConsent"] onto window._hsp', async () => {
     const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', revokeCookiesOnReset: true })] })
     await analytics.identify('user-1', { email: 'ada@example.com' })
