@@ -10,7 +10,7 @@ import { reason } from '../../src/log'
 import { toHubSpotDate } from '../../src/normalize'
 import { hubspot } from '../../src/plugin'
 import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
-import { PORTAL_ID, page, reachedHubSpot, resetPage, scripts, settingsWith } from './helpers'
+import { PORTAL_ID, boom, page, reachedHubSpot, resetPage, revokedProxy as revoked, scripts, settingsWith } from './helpers'
 
 let warn: ReturnType<typeof vi.spyOn>
 beforeEach(() => {
@@ -24,14 +24,6 @@ afterEach(() => {
   resetPage()
 })
 
-const boom = (): never => {
-  throw new Error('hostile')
-}
-function revoked(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {})
-  revoke()
-  return proxy
-}
 const settingsError = (options: unknown): HubSpotSettingsError => {
   try {
     parseSettings(options)

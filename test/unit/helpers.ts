@@ -61,6 +61,18 @@ export function forgetDestinations(): void {
   delete (window as unknown as Record<symbol, unknown>)[Symbol.for('hubspot-destination.loaded')]
 }
 
+/** A getter or trap that throws, as hostile input does. */
+export const boom = (): never => {
+  throw new Error('hostile input')
+}
+
+/** A Proxy that was revoked: any operation on it throws a TypeError. */
+export function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {})
+  revoke()
+  return proxy
+}
+
 /** Expires every cookie the page can see. */
 export function clearCookies(): void {
   for (const cookie of document.cookie.split(';')) {

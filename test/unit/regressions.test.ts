@@ -10,7 +10,7 @@ import { normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/n
 import { hubspot } from '../../src/plugin'
 import { parseSettings } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
-import { resetPage, trackerRunning } from './helpers'
+import { boom, resetPage, revokedProxy, trackerRunning } from './helpers'
 import { measure } from './timing'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }
@@ -19,14 +19,6 @@ const win = window as HsWindow
 const settings = parseSettings({ portalId: '62515' })
 const seen: MappingState = { pageSeen: true }
 
-const boom = (): never => {
-  throw new Error('hostile input')
-}
-function revokedProxy(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {})
-  revoke()
-  return proxy
-}
 /** Any read through it throws, `Symbol.toStringTag` included. */
 const throwingProxy = (): object => new Proxy({ b: 1 }, { get: boom })
 /** A plain object that says it is a Date. */
