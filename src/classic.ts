@@ -1,6 +1,6 @@
 import { createDestination, type Destination } from './destination'
 import { formsReady, type BrowserWindow } from './loader'
-import { consoleLog, reason } from './log'
+import { consoleLog, reason, reportBadSettings } from './log'
 import { hubSpotLoaded } from './queue'
 import { DEFAULT_OPTIONS, parseSettings, unknownSettings } from './settings'
 
@@ -73,7 +73,7 @@ function defineIntegration(): IntegrationClass {
       const destination = destinationOf(this)
       if (!destination) {
         // Settings from Segment's CDN can be wrong too: HubSpot off, loudly; analytics.ready() still resolves.
-        consoleLog.error(`${this.badSettings}. HubSpot is off; analytics and other destinations run as usual`)
+        reportBadSettings(this.badSettings!)
         return this.ready()
       }
       for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
@@ -86,12 +86,11 @@ function defineIntegration(): IntegrationClass {
       }
       this.analytics?.on?.('reset', () => destination.reset())
       // HubSpot's queue takes commands before its script loads, so only the Forms SDK is worth waiting for.
-      if (this.options.loadFormsSdk === true || this.options.loadFormsSDK === true) void destination.ready().then(() => this.ready())
+      if (destination.settings.loadFormsSdk) void destination.ready().then(() => this.ready())
       else this.ready()
     },
     loaded(this: ClassicIntegration): boolean {
-      const forms = this.options.loadFormsSdk === true || this.options.loadFormsSDK === true
-      return hubSpotLoaded(page()) && (!forms || formsReady(page()))
+      return hubSpotLoaded(page()) && (!destinationOf(this)?.settings.loadFormsSdk || formsReady(page()))
     },
   })
   for (const type of EVENT_TYPES) {

@@ -97,6 +97,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   }
 
   return {
+    settings,
     /** Sets up `_hsq` and, unless consent must come first, adds HubSpot's scripts. */
     load(): void {
       // Loaded again (the same plugin registered twice): nothing more to do.

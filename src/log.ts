@@ -11,6 +11,11 @@ export const consoleLog: Log = {
   error: (message) => console.error(`[hubspot-destination] ${message}`),
 }
 
+/** A setting that can't be used, said once: HubSpot stays off, and nothing else does. */
+export function reportBadSettings(problem: string, log: Log = consoleLog): void {
+  log.error(`${problem}. HubSpot is off; analytics and other destinations run as usual`)
+}
+
 /** An error's message, for a log line: never throws, whatever was thrown (`Object.create(null)` included). */
 export function reason(error: unknown): string {
   try {

@@ -1,7 +1,7 @@
 import type { Context, Plugin } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
 import type { BrowserWindow } from './loader'
-import { consoleLog, reason } from './log'
+import { consoleLog, reason, reportBadSettings } from './log'
 import { parseSettings, unknownSettings, type HubSpotOptions, type HubSpotSettings } from './settings'
 import { VERSION } from './version'
 
@@ -16,7 +16,7 @@ export function hubspot(options: HubSpotOptions): Plugin {
     settings = parseSettings(options)
     for (const warning of unknownSettings(options)) consoleLog.warn(warning)
   } catch (error) {
-    consoleLog.error(`${reason(error)}. HubSpot is off; analytics and other destinations run as usual`)
+    reportBadSettings(reason(error))
   }
   let loaded = false
   let destination: Destination | undefined

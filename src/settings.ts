@@ -93,6 +93,7 @@ const DIGITS = /^\d{1,16}$/
 
 /** The Hub ID as the digits that go into HubSpot's script URL. */
 export function parsePortalId(value: unknown): string {
+  if (value == null || value === '') fail('portalId', 'is required: your Hub ID, digits only (like "62515")', value)
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
   if (typeof value === 'string' && DIGITS.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return value
   const untrimmed = typeof value === 'string' && DIGITS.test(value.trim())
@@ -151,7 +152,9 @@ export function parseSettings(options: unknown): HubSpotSettings {
   for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
     if (typeof fallback !== 'boolean') continue
     const alias = Object.keys(ALIASES).find((other) => ALIASES[other] === name)
-    const written = read(name) == null && alias && read(alias) != null ? alias : name
+    // The alias counts unless the documented spelling says otherwise than its default (the classic fills defaults in).
+    const canonical = read(name)
+    const written = alias && read(alias) != null && (canonical == null || canonical === fallback) ? alias : name
     const value = read(written)
     if (value != null && typeof value !== 'boolean') fail(written, 'must be true or false', value)
     settings[name as BooleanSetting] = (value as boolean | null | undefined) ?? fallback

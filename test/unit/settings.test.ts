@@ -160,9 +160,11 @@ test('parsing does not mutate the options', () => {
 })
 
 describe("spellings of Segment's newer HubSpot destination, and settings this one does not know", () => {
-  test('loadFormsSDK (Hubspot Web (Actions)) is accepted for loadFormsSdk; the documented spelling wins when both are there', () => {
+  test('loadFormsSDK (Hubspot Web (Actions)) is accepted for loadFormsSdk, also beside loadFormsSdk at its default (as the classic fills it in)', () => {
     expect(parseSettings({ portalId: '62515', loadFormsSDK: true }).loadFormsSdk).toBe(true)
-    expect(parseSettings({ portalId: '62515', loadFormsSdk: false, loadFormsSDK: true }).loadFormsSdk).toBe(false)
+    expect(parseSettings({ portalId: '62515', loadFormsSdk: false, loadFormsSDK: true }).loadFormsSdk).toBe(true)
+    // The documented spelling, set away from its default, wins.
+    expect(parseSettings({ portalId: '62515', loadFormsSdk: true, loadFormsSDK: false }).loadFormsSdk).toBe(true)
     expectSettingsError({ portalId: '62515', loadFormsSDK: 'yes' }, 'loadFormsSDK', '"yes"')
   })
 
@@ -187,4 +189,12 @@ describe("spellings of Segment's newer HubSpot destination, and settings this on
     expect(unknownSettings(options)).toEqual([])
     expect(unknownSettings(null)).toEqual([])
   })
+})
+
+test('a missing portalId is "required", whether the options are missing, empty or give it as null or ""', () => {
+  for (const options of [undefined, {}, { portalId: null }, { portalId: '' }]) {
+    const error = settingsError(options)
+    expect(error.setting).toBe('portalId')
+    expect(error.message).toMatch(/^HubSpot setting "portalId" is required/)
+  }
 })
