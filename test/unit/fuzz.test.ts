@@ -3,7 +3,7 @@
  *
  * Runs with a fixed seed; FC_SEED and FC_PATH replay a reported failure, FC_RUNS raises the count:
  *   FC_RUNS=100000 npx vitest run test/unit/fuzz.test.ts
- * Cases per run (FC_RUNS = 10,000 by default):
+ * Cases per run (FC_RUNS: 1,000 in `npm test`, 10,000 in `npm run test:fuzz`, which CI runs):
  *   - normalizeProperties + normalizeTraits: FC_RUNS inputs
  *   - toCommands: FC_RUNS events
  *   - plugin adapter: FC_RUNS page lives of 1-4 events each
