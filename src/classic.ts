@@ -1,3 +1,4 @@
+import type { AnalyticsBrowserSettings } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
 import { formsReady, type BrowserWindow } from './loader'
 import { consoleLog, reason, reportBadSettings } from './log'
@@ -31,6 +32,12 @@ type IntegrationClass = {
   global(name: string): IntegrationClass
   assumesPageview(): IntegrationClass
 }
+
+/** What analytics-next's `classicIntegrations` takes, from its public types. */
+type ClassicIntegrationSource = NonNullable<AnalyticsBrowserSettings['classicIntegrations']>[number]
+
+/** The classic integration: an analytics.js-integration class that `classicIntegrations` accepts as it is. */
+export type HubSpotIntegration = IntegrationClass & ClassicIntegrationSource
 
 const EVENT_TYPES = ['page', 'identify', 'track', 'group', 'alias'] as const
 
@@ -113,7 +120,7 @@ const placeholder = function HubSpot() {} as unknown as IntegrationClass
  * The classic analytics.js integration, built with `@segment/analytics.js-integration`
  * on first use, so importing this module on a server is harmless.
  */
-export const HubSpot: IntegrationClass = /* @__PURE__ */ new Proxy(placeholder, {
+export const HubSpot: HubSpotIntegration = /* @__PURE__ */ new Proxy(placeholder as HubSpotIntegration, {
   apply: (_target, thisArg, args) => Reflect.apply(real(), thisArg, args),
   construct: (_target, args) => Reflect.construct(real(), args),
   get: (target, key) => (hasWindow() ? Reflect.get(real(), key) : Reflect.get(target, key)),

@@ -1,6 +1,7 @@
 import { HubSpot } from './classic'
 
 export { HubSpot }
+export type { HubSpotIntegration } from './classic'
 export default HubSpot
 export { hubspot } from './plugin'
 export { toCommands, INITIAL_STATE, type Mapping, type MappingState } from './commands'
