@@ -173,18 +173,19 @@ function distance(a: string, b: string): number {
   return row[b.length]!
 }
 
+/** Of `known`, the one `name` most likely meant: the one it is part of, else the fewest edits for the length. */
+export function closestName(name: string, known: readonly string[]): string {
+  const key = name.slice(0, 64).toLowerCase()
+  const score = (candidate: string): number =>
+    candidate.toLowerCase().includes(key) ? 0 : distance(key, candidate.toLowerCase()) / Math.max(key.length, candidate.length)
+  return known.reduce((best, candidate) => (score(candidate) < score(best) ? candidate : best))
+}
+
 /** One warning per setting this destination does not know, naming the closest known one. */
 export function unknownSettings(options: unknown): string[] {
   if (!isRecord(options)) return []
   return ownKeys(options)
     .filter((name) => !KNOWN.includes(name) && !SEGMENT_KEYS.includes(name))
     .slice(0, 10)
-    .map((name) => {
-      const key = name.slice(0, 64).toLowerCase()
-      // A name cut short (flushIdentify) means the one it is part of; otherwise the fewest edits for the length.
-      const score = (known: string): number =>
-        known.toLowerCase().includes(key) ? 0 : distance(key, known.toLowerCase()) / Math.max(key.length, known.length)
-      const closest = KNOWN.reduce((best, known) => (score(known) < score(best) ? known : best))
-      return `HubSpot setting ${describe(name)} is not known and is ignored; did you mean "${closest}"?`
-    })
+    .map((name) => `HubSpot setting ${describe(name)} is not known and is ignored; did you mean "${closestName(name, KNOWN)}"?`)
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { INITIAL_STATE, type MappingState } from '../commands'
-import { HubSpotSettingsError, parseSettings, type HubSpotOptions, type HubSpotSettings } from '../settings'
+import { HubSpotSettingsError, closestName, parseSettings, type HubSpotOptions, type HubSpotSettings } from '../settings'
 
 /** Bad command line or settings: exit code 2, and the message says which option. */
 export class UsageError extends Error {
@@ -68,6 +68,34 @@ Examples:
   echo '{"type":"track","event":"Signed Up"}' | hubspot-destination preview --json
 `
 
+const OPTIONS = {
+  'portal-id': { type: 'string' },
+  eu: { type: 'boolean' },
+  'forms-sdk': { type: 'boolean' },
+  'legacy-events': { type: 'boolean' },
+  // The default since custom behavioral events replaced trackEvent; still accepted.
+  'custom-behavioral-events': { type: 'boolean' },
+  'no-format-event-names': { type: 'boolean' },
+  'flush-identify': { type: 'boolean' },
+  event: { type: 'string', multiple: true },
+  'first-page-seen': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
+/** parseArgs's complaint, said shortly, with the option the user most likely meant. */
+function usageMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? ''
+  const code = (error as { code?: string }).code
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option ${option}; did you mean --${closestName(option.replace(/^-+/, ''), Object.keys(OPTIONS))}?`
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return /does not take/.test(message) ? `${option} takes no value` : `${option} needs a value`
+  return message.replace(/'/g, '')
+}
+
 function parseEventMappings(values: readonly string[]): Record<string, string> {
   const events: Record<string, string> = {}
   for (const value of values) {
@@ -88,24 +116,10 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        'portal-id': { type: 'string' },
-        eu: { type: 'boolean' },
-        'forms-sdk': { type: 'boolean' },
-        'legacy-events': { type: 'boolean' },
-        // The default since custom behavioral events replaced trackEvent; still accepted.
-        'custom-behavioral-events': { type: 'boolean' },
-        'no-format-event-names': { type: 'boolean' },
-        'flush-identify': { type: 'boolean' },
-        event: { type: 'string', multiple: true },
-        'first-page-seen': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: OPTIONS,
     })
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
+    throw new UsageError(usageMessage(error))
   }
   const { values, positionals } = parsed
   if (values.help) return { kind: 'help' }

@@ -31,7 +31,9 @@ export function parseEventLine(text: string): Parsed {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { error: `not JSON: ${error instanceof Error ? error.message : String(error)}`, type: null }
+    // JSON.parse quotes the offending character: a control character would reach the terminal as it is.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    return { error: `not JSON: ${message}`, type: null }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { error: `not a JSON object (got ${kindOf(value)})`, type: null }

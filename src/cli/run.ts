@@ -23,6 +23,17 @@ async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain')
 }
 
+/** A NUL byte, or more than one character in ten a control character other than tab: no text file. */
+function looksBinary(text: string): boolean {
+  let control = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0) return true
+    if ((code < 32 && code !== 9 && code !== 13) || code === 0xfffd) control++
+  }
+  return control > 0 && control * 10 > text.length
+}
+
 async function preview(options: PreviewOptions, io: CliStreams): Promise<number> {
   const source = options.file ?? 'stdin'
   let input: Readable = io.stdin
@@ -50,6 +61,11 @@ async function preview(options: PreviewOptions, io: CliStreams): Promise<number>
   let number = 0
   try {
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      // Binary input: one message, not one error per line of junk echoed to the terminal.
+      if (looksBinary(text)) {
+        io.stderr.write(`${PROGRAM}: ${source} looks binary (control bytes on line ${number + 1}), not Segment events one JSON object a line\n`)
+        return EXIT.usage
+      }
       const result = mapper.line(text, ++number)
       if (!result) continue
       if (result.error) {

@@ -181,6 +181,15 @@ describe('preview: the command line', () => {
     expect(() => parseCommandLine(argv)).toThrow(new UsageError(message))
   })
 
+  it.each([
+    [['preview', '--portalid', '1'], 'unknown option --portalid; did you mean --portal-id?'],
+    [['preview', '--custom-events'], 'unknown option --custom-events; did you mean --custom-behavioral-events?'],
+    [['preview', '--portal-id'], '--portal-id needs a value'],
+    [['preview', '--eu=1'], '--eu takes no value'],
+  ])("%j: a short message instead of parseArgs' own, with the option most likely meant", (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(new UsageError(message))
+  })
+
   it('names the setting when --event maps to nothing', () => {
     expect(() => parseCommandLine(['preview', '--event', 'Signed Up='])).toThrow(/^--event: HubSpot setting "events" /)
   })
@@ -325,6 +334,19 @@ describe('hubspot-destination (the built command)', () => {
       ['trackCustomBehavioralEvent', { name: 'Video Played.Full Screen', properties: { id: 'v1' } }],
     ])
     expect(cli(['preview', '--eu'], '').stdout.split('\n')[0]).toBe('# HubSpot portal 62515: https://js-eu1.hs-scripts.com/62515.js')
+  })
+
+  it('stops at binary input with one message and exit 2, instead of one error a line of junk', () => {
+    const { code, stdout, stderr } = cli(['preview', '-', '--json'], `\u0000\u0001\u0002junk\u0003\n`.repeat(50))
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toBe('hubspot-destination: stdin looks binary (control bytes on line 1), not Segment events one JSON object a line\n')
+  })
+
+  it('shows a control character in a bad line as an escape, never as the raw byte', () => {
+    const { stderr } = cli(['preview', '-', '--json'], '\u0007{"type":"track","event":"Signed Up"}\n')
+    expect(stderr).toContain('\\u0007')
+    expect(stderr).not.toContain('\u0007')
   })
 
   it('starts with the first page already seen under --first-page-seen', () => {
