@@ -296,7 +296,8 @@ async function main(): Promise<void> {
   settingsForm.addEventListener('submit', (event) => {
     event.preventDefault()
     const next = new URLSearchParams()
-    next.set('portalId', field(settingsForm, 'portalId').trim())
+    // As typed: surrounding spaces are the error the destination should show, not something to hide.
+    next.set('portalId', field(settingsForm, 'portalId'))
     for (const name of FLAGS) next.set(name, checked(settingsForm, name) ? '1' : '0')
     const events = field(settingsForm, 'events')
     if (events.trim() !== '') next.set('events', events)
@@ -311,17 +312,26 @@ async function main(): Promise<void> {
     location.search = next.toString()
   })
 
-  let plugin
+  let settings
   try {
-    plugin = hubspot(options)
+    // The strict check: hubspot() itself would only log the error and stay off.
+    settings = parseSettings(options)
   } catch (problem) {
     settingsError.textContent = (problem as Error).message
     settingsError.hidden = false
     $('#status-analytics').textContent = 'analytics-next: not loaded (fix the settings)'
     $('#status-analytics').className = 'bad'
+    $('#status-hubspot').textContent = 'HubSpot script (stand-in): not loaded (fix the settings)'
+    $('#status-hubspot').className = 'bad'
+    // The call forms stay on the page, and must not reload it with the settings lost.
+    for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form:not(#settings-form)'))) {
+      form.addEventListener('submit', (event) => event.preventDefault())
+      for (const button of Array.from(form.querySelectorAll('button'))) button.disabled = true
+    }
+    document.body.dataset.ready = 'true'
     return
   }
-  const settings = parseSettings(options)
+  const plugin = hubspot(options)
 
   // HubSpot's script, as the page's own embed code would add it: the destination sees it and adds no second one.
   const standIn = `/stand-in/${settings.portalId}.js`
@@ -387,7 +397,8 @@ async function main(): Promise<void> {
     if (checked(form, 'withDate')) {
       const now = new Date()
       all.lastSeen = now
-      shown = `${shown.slice(0, -2)},\n  "lastSeen": new Date(${JSON.stringify(now.toISOString())})\n}`
+      const lastSeen = `"lastSeen": new Date(${JSON.stringify(now.toISOString())})`
+      shown = shown === '{}' ? `{\n  ${lastSeen}\n}` : `${shown.slice(0, -2)},\n  ${lastSeen}\n}`
     }
     const call = userId ? `analytics.identify(${JSON.stringify(userId)}, ${shown})` : `analytics.identify(${shown})`
     void logCall('identify', call, () => (userId ? analytics.identify(userId, all) : analytics.identify(all)))

@@ -77,7 +77,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   } catch (error) {
-    console.error(`demo: ${error instanceof Error ? error.message : String(error)}`)
+    const inUse = (error as { code?: string }).code === 'EADDRINUSE'
+    console.error(
+      inUse
+        ? `demo: port ${process.env.PORT || 8080} is in use; choose another with PORT, for example: PORT=3000 npm start`
+        : `demo: ${error instanceof Error ? error.message : String(error)}`,
+    )
     process.exit(1)
   }
 }

@@ -224,6 +224,35 @@ describe('demo page', () => {
     await page.fill('#settings-form input[name=portalId]', '123456')
   })
 
+  it('opened with bad settings in the URL: the error and the settings stay on the page, the calls are off, nothing reloads it', async () => {
+    const other = await browser.newPage()
+    await routeHubSpot(other)
+    const errors: string[] = []
+    other.on('pageerror', (error) => errors.push(error.message))
+    await other.goto(`${demo.url}/?portalId=abc`)
+    await other.waitForSelector('body[data-ready="true"]')
+    await expect(other.textContent('#settings-form [data-error]')).resolves.toMatch(/^HubSpot setting "portalId" must be your Hub ID, digits only .*got "abc"$/)
+    await expect(other.inputValue('#settings-form input[name=portalId]')).resolves.toBe('abc')
+    await expect(other.textContent('#status-hubspot')).resolves.toBe('HubSpot script (stand-in): not loaded (fix the settings)')
+    expect(await other.isDisabled('#send-page')).toBe(true)
+    expect(await other.isDisabled('#send-track')).toBe(true)
+    // The portal id as typed, spaces and all: the whitespace error shows instead of a silent trim.
+    await other.fill('#settings-form input[name=portalId]', ' 62515 ')
+    await other.click('#apply-settings')
+    await expect(other.textContent('#settings-form [data-error]')).resolves.toMatch(/without spaces around it; got " 62515 "$/)
+    expect(new URL(other.url()).searchParams.get('portalId')).toBe('abc')
+    expect(errors).toEqual([])
+    await other.close()
+  })
+
+  it('identify with no traits but the date reads as a call, not as "identify(id, , …"', async () => {
+    await page.fill('#identify-form input[name=email]', '')
+    await page.fill('#identify-form textarea[name=traits]', '{}')
+    await page.check('#identify-form input[name=withDate]')
+    const entry = await send('#send-identify')
+    expect(entry.call).toMatch(/^analytics\.identify\("user-42", \{\n {2}"lastSeen": new Date\("[^"]+"\)\n\}\)$/)
+  })
+
   it('saves a screenshot to test/output/demo.png', async () => {
     mkdirSync(OUTPUT, { recursive: true })
     await page.evaluate(() => window.scrollTo(0, 0))

@@ -51,7 +51,14 @@ export async function startServer(options: { handlers?: Handler[]; roots?: Recor
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
   })
-  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done))
+  // A port in use is an error to report, not an unhandled 'error' event that crashes with a stack.
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', fail)
+      done()
+    })
+  })
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
