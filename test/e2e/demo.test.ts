@@ -224,6 +224,21 @@ describe('demo page', () => {
     await page.fill('#settings-form input[name=portalId]', '123456')
   })
 
+  it('with "Load the Forms SDK" on, the stand-in SDK is the only one: nothing is requested from js.hsforms.net', async () => {
+    const other = await browser.newPage()
+    const hubspotScripts = (await routeHubSpot(other)).scripts
+    const leaving: string[] = []
+    other.on('request', (request) => {
+      if (!request.url().startsWith(`${demo.url}/`)) leaving.push(request.url())
+    })
+    await other.goto(`${demo.url}/?portalId=62515&loadFormsSdk=1`)
+    await other.waitForSelector('body[data-ready="true"]')
+    expect(await other.evaluate(() => typeof (window as { hbspt?: { forms?: { create?: unknown } } }).hbspt?.forms?.create)).toBe('function')
+    expect(hubspotScripts).toEqual([])
+    expect(leaving).toEqual([])
+    await other.close()
+  })
+
   it('opened with bad settings in the URL: the error and the settings stay on the page, the calls are off, nothing reloads it', async () => {
     const other = await browser.newPage()
     await routeHubSpot(other)
