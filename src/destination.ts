@@ -61,12 +61,17 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
 
   function requestScripts(): void {
     scriptsRequested = true
-    loadTrackingScript(
+    const script = loadTrackingScript(
       win,
       settings,
       () => warn(`HubSpot's script did not load (blocked by an ad blocker or a content security policy, or offline): ${trackingScriptUrl(settings)}`),
       warn,
     )
+    // Should HubSpot's tracker run without calling back (the page set a new `_hsq` after ours), what
+    // waits still goes out once its script, or the page, has loaded.
+    const later = (): void => void setTimeout(queue.flush, 0)
+    script?.addEventListener('load', later)
+    win.addEventListener('load', later, { once: true })
     if (settings.loadFormsSdk) ready = loadFormsSdk(win, settings, warn)
   }
 

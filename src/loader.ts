@@ -40,9 +40,16 @@ function scriptUrl(doc: Document, src: string): unknown {
  * Adds a script unless the page has one matching `pattern`, or a script with `id` (HubSpot's embed
  * code). An element with that id that is not a script (DOM clobbering) does not count: `warn` says so.
  */
-function addScript(doc: Document, src: string, pattern: RegExp, onError: () => void, warn: (message: string) => void, id = ''): void {
+function addScript(
+  doc: Document,
+  src: string,
+  pattern: RegExp,
+  onError: () => void,
+  warn: (message: string) => void,
+  id = '',
+): HTMLScriptElement | undefined {
   const named = id ? doc.getElementById(id) : null
-  if (named?.tagName === 'SCRIPT' || Array.from(doc.scripts).some((script) => pattern.test(script.src))) return
+  if (named?.tagName === 'SCRIPT' || Array.from(doc.scripts).some((script) => pattern.test(script.src))) return undefined
   if (named) warn(`an element with the id "${id}" is not HubSpot's script; HubSpot's was added without that id`)
   const script = doc.createElement('script')
   script.async = true
@@ -54,15 +61,22 @@ function addScript(doc: Document, src: string, pattern: RegExp, onError: () => v
     warn(
       `HubSpot's script was not added: the page's Trusted Types (Content-Security-Policy trusted-types) must allow the policy "${TRUSTED_TYPES_POLICY}" (${error instanceof Error ? error.message : 'refused'})`,
     )
-    return onError()
+    onError()
+    return undefined
   }
   script.onerror = onError
   ;(doc.head ?? doc.documentElement).appendChild(script)
+  return script
 }
 
-/** Adds HubSpot's tracking loader unless the page already has it. */
-export function loadTrackingScript(win: BrowserWindow, settings: HubSpotSettings, onError: () => void, warn: (message: string) => void = () => {}): void {
-  addScript(win.document, trackingScriptUrl(settings), TRACKING_SCRIPT_PATTERN, onError, warn, TRACKING_SCRIPT_ID)
+/** Adds HubSpot's tracking loader unless the page already has it; returns the script it added. */
+export function loadTrackingScript(
+  win: BrowserWindow,
+  settings: HubSpotSettings,
+  onError: () => void,
+  warn: (message: string) => void = () => {},
+): HTMLScriptElement | undefined {
+  return addScript(win.document, trackingScriptUrl(settings), TRACKING_SCRIPT_PATTERN, onError, warn, TRACKING_SCRIPT_ID)
 }
 
 /**

@@ -109,6 +109,25 @@ describe('the script arrives after the calls (slow network)', () => {
   })
 })
 
+describe("HubSpot's tracker runs without calling the destination back", () => {
+  it('the page set a new _hsq after the destination queued its callback: what waited goes out when the script has loaded', async () => {
+    const { send } = plugin()
+    send(pageAt('/a'))
+    send({ type: 'track', event: 'Waited' })
+    // A page (or a tag manager) that resets the queue: the destination's callback is gone with the old one.
+    page()._hsq = []
+    const record = runStandIn()
+    await settle()
+    expect(record.beacons).toHaveLength(1)
+    document.getElementById('hs-script-loader')!.dispatchEvent(new Event('load'))
+    await settle()
+    expect(beacons(record).map(([file, fields]) => [file, fields.n ?? null])).toEqual([
+      ['__ptq.gif', null],
+      ['__ptbe.gif', 'pe62515_waited'],
+    ])
+  })
+})
+
 describe('the script ran before the destination (late registration, HubSpot embed code on the page)', () => {
   it('the first page call on the page HubSpot already viewed is not a second view', async () => {
     const record = runStandIn()
