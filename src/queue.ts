@@ -59,20 +59,23 @@ export const copy = <T>(value: T): T =>
  */
 export function createQueue(win: HubSpotWindow, warn: (message: string) => void, cap = MAX_HELD_COMMANDS) {
   let held: HubSpotCommand[] = []
+  // The tracker called our function: it runs `_hsq` now, whether or not it marks its run.
+  let calledBack = false
+  const live = (): boolean => (calledBack && typeof (win._hsq as Pushable | undefined)?.push === 'function' && !isHeld(win._hsq)) || hubSpotLoaded(win)
   const send = (commands: readonly HubSpotCommand[]): void => {
     if (!commands.length) return
     const queue = ensureQueue(win, '_hsq', warn)
     for (const command of commands) queue.push(copy(command))
   }
   const flush = (): void => {
-    if (!held.length || !hubSpotLoaded(win)) return
+    if (!held.length || !live()) return
     const waiting = held
     held = []
     send(waiting)
   }
   return {
     push(commands: readonly HubSpotCommand[]): void {
-      if (hubSpotLoaded(win)) {
+      if (live()) {
         flush()
         send(commands)
         return
@@ -91,6 +94,7 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
      */
     whenTrackerRuns(ran: () => void): void {
       ensureQueue(win, '_hsq', warn).push(() => {
+        calledBack = true
         ran()
         setTimeout(flush, 0)
       })

@@ -128,6 +128,23 @@ describe("HubSpot's tracker runs without calling the destination back", () => {
   })
 })
 
+describe('a tracker build that does not mark its run (no window._hstc_ran)', () => {
+  it('once it has called the destination back, what waited and what follows reach it', async () => {
+    const { send } = plugin()
+    send(pageAt('/a'))
+    send({ type: 'track', event: 'Before' })
+    const record = runStandIn()
+    delete (window as { _hstc_ran?: unknown })._hstc_ran
+    await settle()
+    send({ type: 'track', event: 'After' })
+    expect(beacons(record).map(([file, fields]) => [file, fields.n ?? null])).toEqual([
+      ['__ptq.gif', null],
+      ['__ptbe.gif', 'pe62515_before'],
+      ['__ptbe.gif', 'pe62515_after'],
+    ])
+  })
+})
+
 describe('the script ran before the destination (late registration, HubSpot embed code on the page)', () => {
   it('the first page call on the page HubSpot already viewed is not a second view', async () => {
     const record = runStandIn()
