@@ -1,6 +1,6 @@
 import { grantsConsent } from './consent'
 import { customBehavioralEventName, mappedEvent } from './event-names'
-import { field } from './flatten'
+import { MAX_VALUE_LENGTH, field } from './flatten'
 import { hasOwn } from './keys'
 import { contactEntries } from './contact'
 import { collectProperties } from './normalize'
@@ -50,8 +50,13 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean, notes: string[]): HubSpotCommand | undefined {
   const { out: contact, notes: leftOut } = contactEntries(traits)
   notes.push(...leftOut)
-  const id = asUserId(userId) ?? contact.id
-  const email = asEmail(contact.email) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
+  let id = asUserId(userId) ?? contact.id
+  if (typeof id === 'string' && id.length > MAX_VALUE_LENGTH) {
+    notes.push(`userId left out: longer than ${MAX_VALUE_LENGTH} characters`)
+    id = undefined
+  }
+  // The email is read on its own too: no cap on the other traits may cost the contact.
+  const email = asEmail(contact.email) ?? asEmail(field(traits, 'email')) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
   // email and id lead, so the command reads the way HubSpot documents it.
   const payload: HubSpotProperties = id === undefined ? { email } : { email, id }
@@ -166,6 +171,7 @@ export function toCommands(event: SegmentEvent, settings: HubSpotSettings, state
     ? commandsFor(type, event, settings, state, notes)
     : `consent not granted for ${settings.consentCategories.join(', ')}`
   const mapping: Mapping = typeof result === 'string' ? { commands: [], state: next, skipped: result } : { commands: result, state: next }
-  if (notes.length) mapping.notes = notes
+  // Six lines at most, however much one event loses.
+  if (notes.length) mapping.notes = notes.length > 6 ? [...notes.slice(0, 5), `and ${notes.length - 5} more notes like these`] : notes
   return mapping
 }

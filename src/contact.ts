@@ -1,4 +1,4 @@
-import { collectObject, collectValue, collected, eachProperty, isRecord, put, type Collected } from './flatten'
+import { collectBelowTop, collectValue, collected, eachProperty, isRecord, put, type Collected } from './flatten'
 import { hasOwn } from './keys'
 
 // Segment trait names, once normalised → HubSpot contact property (`firstName` normalises to `firstname` by itself).
@@ -44,8 +44,8 @@ export function contactEntries(traits: unknown): Collected {
   const ancestors: object[] = [traits]
   eachProperty(traits, into, (key, normal, value) => {
     if (hasOwn(ALIASES, normal)) collectValue(ALIASES[normal]!, value, 0, false, ancestors, into)
-    else if (normal === 'address' && isRecord(value)) collectObject(value, 'address', 1, ancestors, into, ADDRESS_PARTS)
-    else if (normal === 'company' && isRecord(value)) collectObject(value, 'company', 1, ancestors, into, COMPANY_PARTS)
+    else if (normal === 'address' && isRecord(value)) collectBelowTop(value, 'address', ancestors, into, ADDRESS_PARTS)
+    else if (normal === 'company' && isRecord(value)) collectBelowTop(value, 'company', ancestors, into, COMPANY_PARTS)
     else collectValue(normal, value, 0, normal === key, ancestors, into)
   })
   splitName(into)

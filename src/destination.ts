@@ -69,9 +69,8 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     )
     // Should HubSpot's tracker run without calling back (the page set a new `_hsq` after ours), what
     // waits still goes out once its script, or the page, has loaded.
-    const later = (): void => void setTimeout(queue.flush, 0)
-    script?.addEventListener('load', later)
-    win.addEventListener('load', later, { once: true })
+    script?.addEventListener('load', queue.flushLater)
+    win.addEventListener('load', queue.flushLater, { once: true })
     if (settings.loadFormsSdk) ready = loadFormsSdk(win, settings, warn)
   }
 
@@ -92,13 +91,18 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   function afterAutoView(event: SegmentEvent): Mapping {
     const path = pagePath(event) ?? here(win)
     const mapping = toCommands(event, settings, { pageSeen: true })
-    return path === autoView ? { commands: [], state: mapping.state, skipped: `HubSpot's script already recorded the view of ${path}` } : mapping
+    // The path alone: a page may drop its query (utm_…) before HubSpot's script runs.
+    return path.split('?')[0] === autoView!.split('?')[0]
+      ? { commands: [], state: mapping.state, skipped: `HubSpot's script already recorded the view of ${path}` }
+      : mapping
   }
 
   function deliver(commands: HubSpotCommand[], early: boolean): void {
-    // Only what the automatic view needs goes ahead of HubSpot's tracker; the rest waits, in order.
-    if (early) queue.early(commands.filter((command) => EARLY.has(command[0])))
-    queue.push(early ? commands.filter((command) => !EARLY.has(command[0])) : commands)
+    if (!early) return queue.push(commands)
+    // Only what the automatic view needs goes ahead of HubSpot's tracker; the rest waits, in order. A
+    // trackPageView that follows an early identify (flushIdentifyImmediately) is that automatic view.
+    queue.early(commands.filter((command) => EARLY.has(command[0])))
+    queue.push(commands.filter((command) => !EARLY.has(command[0]) && command[0] !== 'trackPageView'))
   }
 
   return {
@@ -145,11 +149,12 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         const isPage = field(event, 'type') === 'page'
         // Calls made before load() (the classic's, before initialize) map, but load nothing.
         // A page that loads the script is the view the script records itself.
-        if (consentFrom(event) && isPage) state = { pageSeen: false }
+        // Once consent loads the script, the next page call is the view it records itself.
+        if (consentFrom(event)) state = { pageSeen: false }
         const first = isPage && !state.pageSeen
         const pending = viewPending()
-        // Before the first page call, an identify may still ride on HubSpot's automatic view.
-        const early = pending && (first || (!state.pageSeen && !queue.waiting()))
+        // Before the first page call, an identify may still ride on HubSpot's automatic view (a few at most).
+        const early = pending && (first || (!state.pageSeen && !queue.waiting() && queue.ahead() < 10))
         const mapping = first && !pending ? afterAutoView(event) : toCommands(event, settings, state)
         state = mapping.state
         if (mapping.skipped) log.debug(`not sent: ${mapping.skipped}`)
@@ -159,10 +164,17 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         log.debug(`dropped an event: ${reason(error)}`)
       }
     },
+    /** The destination is taken off the page (analytics.deregister): another one for this Hub ID may load. */
+    unload(): void {
+      if (loaded && !off) (win as WithLoaded)[LOADED]?.delete(settings.portalId)
+      loaded = false
+    },
     /** `analytics.reset()`: the next person is a new visitor in HubSpot too. */
     reset(): void {
       if (off) return
       try {
+        // An identity that went ahead of the tracker must not reach its automatic view after a log-out.
+        if (settings.resetVisitorOnReset && viewPending()) queue.withdrawIdentities()
         if (settings.resetVisitorOnReset) queue.push([['resetVisitor']])
         if (settings.revokeCookiesOnReset) {
           const privacy = ensureQueue(win, '_hsp', warn)

@@ -102,7 +102,9 @@ export function eachProperty(
       continue // a getter that throws loses its key
     }
     const normal = normalizeKey(key)
-    if (normal && !isForbiddenKey(normal)) visit(key, normal, value)
+    // Lower case can be longer than the key (`İ` becomes two characters).
+    if (normal.length > MAX_KEY_LENGTH) leaveOut(into, `key ${shown(key)} left out: longer than ${MAX_KEY_LENGTH} characters`)
+    else if (normal && !isForbiddenKey(normal)) visit(key, normal, value)
   }
 }
 
@@ -114,14 +116,15 @@ export function put(into: Collected, key: string, value: HubSpotValue, canonical
   // A number or boolean counts as 4 characters: close enough for a cap, and no string is built for it.
   const length = typeof value === 'string' ? value.length : 4
   if (length > MAX_VALUE_LENGTH) return leaveOut(into, `${shown(key)} left out: its value is longer than ${MAX_VALUE_LENGTH} characters`)
-  if (!hasOwn(into.out, key)) {
-    if (into.size >= MAX_PROPERTIES) return leaveOut(into, `${shown(key)} left out: more than ${MAX_PROPERTIES} properties`)
-    if (into.length + key.length + length > into.room) {
-      return leaveOut(into, `${shown(key)} left out: the payload would pass ${MAX_PAYLOAD_LENGTH} characters`)
-    }
-    into.size++
-    into.length += key.length + length
-  } else if (!canonical) return
+  const old = into.out[key]
+  const exists = old !== undefined && hasOwn(into.out, key)
+  if (exists && !canonical) return
+  if (!exists && into.size >= MAX_PROPERTIES) return leaveOut(into, `${shown(key)} left out: more than ${MAX_PROPERTIES} properties`)
+  // An overwrite counts as the difference it makes: the payload cap holds either way.
+  const grows = exists ? length - (typeof old === 'string' ? old.length : 4) : key.length + length
+  if (into.length + grows > into.room) return leaveOut(into, `${shown(key)} left out: the payload would pass ${MAX_PAYLOAD_LENGTH} characters`)
+  if (!exists) into.size++
+  into.length += grows
   into.out[key] = value
 }
 
@@ -169,12 +172,7 @@ export function collectValue(
       }
       if (joined !== undefined) put(into, key, joined, canonical)
     } else if (depth === 0) {
-      // One top-level value gets a share of the reads and of the payload, so it can't crowd out the rest.
-      into.limit = Math.min(MAX_VISITS, into.visits + MAX_VISITS_BELOW_ONE)
-      into.room = into.length + ((MAX_PAYLOAD_LENGTH - into.length) >> 1)
-      collectObject(value, key, 1, ancestors, into)
-      into.limit = MAX_VISITS
-      into.room = MAX_PAYLOAD_LENGTH
+      collectBelowTop(value, key, ancestors, into)
     } else if (depth < MAX_DEPTH) {
       collectObject(value, key, depth + 1, ancestors, into)
     }
@@ -182,6 +180,24 @@ export function collectValue(
   }
   const normalized = toHubSpotValue(value)
   if (normalized !== undefined) put(into, key, normalized, canonical)
+}
+
+/**
+ * Flattens one top-level value under `key` with its own share of the reads and of the payload,
+ * so one huge value can't crowd out the properties after it.
+ */
+export function collectBelowTop(
+  value: unknown,
+  key: string,
+  ancestors: object[],
+  into: Collected,
+  rename?: Readonly<Record<string, string>>,
+): void {
+  into.limit = Math.min(MAX_VISITS, into.visits + MAX_VISITS_BELOW_ONE)
+  into.room = into.length + ((MAX_PAYLOAD_LENGTH - into.length) >> 1)
+  collectObject(value, key, 1, ancestors, into, rename)
+  into.limit = MAX_VISITS
+  into.room = MAX_PAYLOAD_LENGTH
 }
 
 /**

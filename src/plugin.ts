@@ -20,6 +20,8 @@ export function hubspot(options: HubSpotOptions): Plugin {
   }
   let loaded = false
   let destination: Destination | undefined
+  // One reset listener per analytics instance, however often the plugin is registered with it.
+  const listening = new WeakSet<object>()
   const ensure = (): Destination | undefined => {
     if (!destination && settings && typeof window === 'object' && window) {
       destination = createDestination(window as BrowserWindow, settings, { pageSeen: false })
@@ -48,7 +50,10 @@ export function hubspot(options: HubSpotOptions): Plugin {
         return Promise.resolve()
       }
       try {
-        analytics?.on?.('reset', () => destination?.reset())
+        if (analytics && !listening.has(analytics)) {
+          listening.add(analytics)
+          analytics.on?.('reset', () => destination?.reset())
+        }
       } catch (error) {
         consoleLog.debug(`analytics.reset() will not reach HubSpot: ${reason(error)}`)
       }
@@ -56,6 +61,11 @@ export function hubspot(options: HubSpotOptions): Plugin {
       return Promise.resolve()
     },
     ready: () => ensure()?.ready() ?? Promise.resolve(),
+    unload() {
+      loaded = false
+      destination?.unload()
+      return Promise.resolve()
+    },
     page: deliver,
     identify: deliver,
     track: deliver,

@@ -73,6 +73,17 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
     held = []
     send(waiting)
   }
+  // From a timer nothing may reach the page: a `_hsq.push` that throws (a page's wrapper) is only logged.
+  const flushLater = (): void =>
+    void setTimeout(() => {
+      try {
+        flush()
+      } catch {
+        warn("could not hand the waiting commands to HubSpot's queue")
+      }
+    }, 0)
+  // What went ahead of the tracker: at most a few, and a log-out can take the identities back.
+  let ahead: unknown[][] = []
   return {
     push(commands: readonly HubSpotCommand[]): void {
       if (live()) {
@@ -87,7 +98,25 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
       warn(`HubSpot's script has not loaded: dropping the oldest commands waiting for it, to keep at most ${cap}`)
     },
     /** Straight into `_hsq`, for HubSpot's tracker to apply before it records its automatic first view. */
-    early: send,
+    early(commands: readonly HubSpotCommand[]): void {
+      if (!commands.length) return
+      const queue = ensureQueue(win, '_hsq', warn)
+      for (const command of commands) {
+        const sent = copy(command) as unknown[]
+        ahead.push(sent)
+        queue.push(sent)
+      }
+    },
+    /** How many commands went ahead of the tracker. */
+    ahead: (): number => ahead.length,
+    /** Takes back the identities that went ahead, while the tracker has not read them: a log-out before it ran. */
+    withdrawIdentities(): void {
+      const queue = win._hsq
+      if (!isHeld(queue)) return
+      const ours = new Set(ahead.filter((command) => command[0] === 'identify'))
+      ahead = ahead.filter((command) => !ours.has(command))
+      for (let i = queue.length - 1; i >= 0; i--) if (ours.has(queue[i] as unknown[])) queue.splice(i, 1)
+    },
     /**
      * Calls `ran` when HubSpot's tracker runs: it calls the functions it finds in `_hsq` as it drains it,
      * before its automatic first view. What waited is sent once that drain is over.
@@ -96,11 +125,13 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
       ensureQueue(win, '_hsq', warn).push(() => {
         calledBack = true
         ran()
-        setTimeout(flush, 0)
+        flushLater()
       })
     },
     /** Sends what waited, once HubSpot's tracker has taken over `_hsq`. */
     flush,
+    /** The same, from a timer: never throws. */
+    flushLater,
     /** How many commands wait for HubSpot's tracker. */
     waiting: (): number => held.length,
   }

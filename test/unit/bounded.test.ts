@@ -118,6 +118,34 @@ describe('what one event becomes is capped', () => {
     expect(normalizeTraits({ ['t'.repeat(200)]: 1 })).toEqual({})
   })
 
+  it('an overwrite by the key already in normal form counts too: the payload cap holds', () => {
+    const properties: Record<string, string> = {}
+    for (let i = 0; i < 999; i++) {
+      properties[`K${i}`] = 'x'
+      properties[`k${i}`] = 'y'.repeat(1000)
+    }
+    const result = collectProperties(properties)
+    const length = Object.entries(result.out).reduce((sum, [key, value]) => sum + key.length + String(value).length, 0)
+    expect(length).toBeLessThanOrEqual(MAX_PAYLOAD_LENGTH)
+  })
+
+  it('a key that lower case makes longer than the cap is left out (İ lower-cases to two characters)', () => {
+    expect(normalizeTraits({ ['İ'.repeat(100)]: 'v', ok: 1 })).toEqual({ ok: 1 })
+  })
+
+  it('a huge address or company gets one share like any top-level value: the email after it still identifies', () => {
+    const address = Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => [`part${i}`, 'x']))
+    const mapping = toCommands({ type: 'identify', traits: { address, email: 'a@example.com', plan: 'pro' } }, settingsWith(), { pageSeen: true })
+    expect(mapping.commands[0]?.[0]).toBe('identify')
+    expect(mapping.commands[0]?.[1]).toMatchObject({ email: 'a@example.com', plan: 'pro' })
+  })
+
+  it('a userId longer than the value cap is left out of identify, with a note; the contact still is', () => {
+    const mapping = toCommands({ type: 'identify', userId: 'u'.repeat(100_000), traits: { email: 'a@example.com' } }, settingsWith(), { pageSeen: true })
+    expect(mapping.commands).toEqual([['identify', { email: 'a@example.com' }]])
+    expect(mapping.notes).toEqual([`userId left out: longer than ${MAX_VALUE_LENGTH} characters`])
+  })
+
   it('the notes themselves are capped: a payload with a million problems gets six lines', () => {
     const result = collectProperties(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 'x'.repeat(2000)])))
     expect(result.notes).toHaveLength(6)

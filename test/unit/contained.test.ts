@@ -210,6 +210,51 @@ describe("the page's own mistakes", () => {
     expect(await reachedHubSpot()).toEqual([['trackPageView'], ['trackCustomBehavioralEvent', { name: 'pe62515_signed_up', properties: {} }]])
   })
 
+  it('the same plugin registered twice with one analytics: one reset listener, so one resetVisitor per log-out', async () => {
+    const listeners: Array<() => void> = []
+    const analytics = { on: (name: string, listener: () => void) => name === 'reset' && listeners.push(listener) }
+    const plugin = hubspot({ portalId: PORTAL_ID })
+    await plugin.load({} as never, analytics as never)
+    await plugin.load({} as never, analytics as never)
+    expect(listeners).toHaveLength(1)
+  })
+
+  it('unloaded (analytics.deregister), a destination frees its Hub ID: a new hubspot() for it is not a second one', async () => {
+    const first = hubspot({ portalId: PORTAL_ID })
+    await first.load({} as never, undefined as never)
+    await first.unload!({} as never, undefined as never)
+    await hubspot({ portalId: PORTAL_ID }).load({} as never, undefined as never)
+    expect(warnings().filter((message) => message.includes('a second HubSpot destination'))).toEqual([])
+  })
+
+  it('a _hsq.push that throws when the waiting commands go out from a timer: a warning, nothing reaches the page', async () => {
+    const destination = createDestination(window, settingsWith(), { pageSeen: false })
+    destination.load()
+    destination.handle({ type: 'track', event: 'Waited' })
+    const errors: unknown[] = []
+    const onError = (event: ErrorEvent) => errors.push(event.error)
+    window.addEventListener('error', onError)
+    page()._hsq = Object.assign([], { push: boom })
+    page()._hstc_ran = true
+    window.dispatchEvent(new Event('load'))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    window.removeEventListener('error', onError)
+    expect(errors).toEqual([])
+    expect(warnings()).toContain("[hubspot-destination] could not hand the waiting commands to HubSpot's queue")
+  })
+
+  it("consent granted by a track (a consent manager's event): the next page call is the view the script records, not a second one", async () => {
+    const settings = settingsWith({ consentCategories: ['Ads'] })
+    const destination = createDestination(window, settings, { pageSeen: false })
+    destination.load()
+    const granted = { consent: { categoryPreferences: { Ads: true } } }
+    destination.handle({ type: 'page', properties: { path: '/' } })
+    destination.handle({ type: 'track', event: 'Consent Preference Updated', context: granted })
+    destination.handle({ type: 'page', properties: { path: '/' }, context: granted })
+    const sent = await reachedHubSpot()
+    expect(sent.filter((command) => (command as string[])[0] === 'trackPageView')).toHaveLength(1)
+  })
+
   it('the plugin beside the classic integration for the same Hub ID: the second to load stays off', async () => {
     await hubspot({ portalId: PORTAL_ID }).load({} as never, undefined as never)
     const classic = new HubSpot({ portalId: PORTAL_ID }) as unknown as { initialize(): void; track(facade: unknown): void }

@@ -82,6 +82,31 @@ describe('the script arrives after the calls (slow network)', () => {
     expect(beacons(record)).toEqual([['__ptq.gif', { k: '1', a: PORTAL_ID, po: '/', pu: `${PAGE_URL}/`, i: identity({ email: 'ada@example.com' }) }]])
   })
 
+  it('with flushIdentifyImmediately, an identify before the first page call rides on the automatic view: the landing page is viewed once', async () => {
+    const { send } = plugin({ flushIdentifyImmediately: true })
+    send({ type: 'identify', traits: { email: 'ada@example.com' } })
+    send(pageAt('/'))
+    const record = runStandIn()
+    await settle()
+    expect(beacons(record)).toEqual([['__ptq.gif', { k: '1', a: PORTAL_ID, po: '/', pu: `${PAGE_URL}/`, i: identity({ email: 'ada@example.com' }) }]])
+  })
+
+  it('a log-out before the script arrives takes back the identity that went ahead: the landing view carries none', async () => {
+    const { send, reset } = plugin()
+    send({ type: 'identify', traits: { email: 'ada@example.com' } })
+    reset()
+    send(pageAt('/'))
+    const record = runStandIn()
+    await settle()
+    expect(record.beacons.map((url) => new URL(url).searchParams.get('i'))).toEqual([null])
+  })
+
+  it('a page that identifies again and again before its first page call: at most ten identifies go ahead of the tracker', () => {
+    const { send } = plugin()
+    for (let n = 0; n < 5000; n++) send({ type: 'identify', traits: { email: `u${n}@example.com` } })
+    expect((page()._hsq as unknown[]).filter(Array.isArray).length).toBe(10)
+  })
+
   it('trackPageView never goes into _hsq before the script has run (HubSpot: "you should not push trackPageView calls before the page loads")', () => {
     const { send } = plugin({ flushIdentifyImmediately: true })
     send(pageAt('/a'))
@@ -156,6 +181,17 @@ describe('the script ran before the destination (late registration, HubSpot embe
       ['__ptq.gif', null],
       ['__ptbe.gif', null],
     ])
+  })
+
+  it('the landing page viewed by the tracker, then its query dropped (utm_…): the first page call is still not a second view', async () => {
+    Object.defineProperty(performance, 'getEntriesByType', {
+      configurable: true,
+      value: (type: string) => (type === 'navigation' ? [{ name: `${PAGE_URL}/?utm_source=ad` }] : []),
+    })
+    const record = runStandIn()
+    const { send } = plugin()
+    send(pageAt('/'))
+    expect(record.beacons).toHaveLength(1)
   })
 
   it('a first page call after the visitor moved on is a view of its own, not lost', async () => {

@@ -23,8 +23,10 @@ describe("no property takes one of the tracker's own beacon fields", () => {
         { id: 'Signed Up', _i: 'email=evil@example.com', _po: '/admin', _k: 9, _n: 'x', _m: 'y', _a: '1', _vi: 'v', _pu: 'u', _cts: 1, _ce: true, plan: 'pro' },
       ],
     ])
-    expect(mapping.notes).toContain('property "i" sent as "_i": "i" is a field of HubSpot\'s beacon')
-    expect(mapping.notes).toHaveLength(10)
+    expect(mapping.notes![0]).toBe('property "i" sent as "_i": "i" is a field of HubSpot\'s beacon')
+    // Six lines at most, however much one event loses.
+    expect(mapping.notes).toHaveLength(6)
+    expect(mapping.notes![5]).toBe('and 5 more notes like these')
   })
 
   test('legacy trackEvent: a colliding property whose _<name> is taken is left out, and the note says so', () => {
