@@ -11,9 +11,10 @@ import { analyticsScriptUrl, trackerBuild } from '../../scripts/fetch-tracker.mj
 import { startServer, type LocalServer } from '../support/server'
 
 const run = promisify(execFile)
-const TRACKER = "/**\n * HubSpot Analytics Tracking Code Build Number 9.999\n */\nvar _hsq = _hsq || [];\n_hsq.push(['setPortalId', 62515]);\n"
-const loaderFor = (url: string) =>
-  `// HubSpot Script Loader.\n!function(t,e,r){var n=document.createElement("script");n.src="${url}",n.id=t}("hs-analytics",0,{"data-hsjs-portal":62515});`
+// Made up for this test, not HubSpot's code: only the facts the script reads (the build number in a
+// header comment, a setPortalId command, the analytics script's URL in the loader).
+const TRACKER = "/* made-up tracker: Tracking Code Build Number 9.999 */\nwindow.madeUpTracker = [['setPortalId', 62515]]\n"
+const loaderFor = (url: string) => `// made-up loader: it would add ${url}\n`
 
 let server: LocalServer
 beforeAll(async () => {
