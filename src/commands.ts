@@ -5,7 +5,7 @@ import { hasOwn } from './keys'
 import { contactEntries } from './contact'
 import { collectProperties } from './normalize'
 import type { HubSpotSettings } from './settings'
-import { behavioralValue, isReservedIdentityKey, isTrackerField } from './tracker-fields'
+import { isReservedIdentityKey, isTrackerField, survivesEmptying } from './tracker-fields'
 import type { HubSpotCommand, HubSpotProperties, SegmentEvent } from './types'
 import { trimText } from './values'
 
@@ -84,9 +84,8 @@ function trackEventPayload(id: string, properties: unknown, notes: string[]): Hu
   notes.push(...leftOut)
   const { value, revenue } = props
   const amount = isFiniteNumber(value) ? value : isFiniteNumber(revenue) ? revenue : undefined
-  // The tracker sends the value as `m` and empties a 0: as text it arrives.
   const payload: HubSpotProperties & { id: string; value?: number | string } =
-    amount === undefined ? { id } : { id, value: amount === 0 ? '0' : amount }
+    amount === undefined ? { id } : { id, value: survivesEmptying(amount) }
   for (const key of Object.keys(props)) {
     // revenue stays a property unless it became the value.
     if (key === 'value' || (key === 'revenue' && amount === revenue && value !== revenue)) continue
@@ -108,7 +107,7 @@ function behavioralProperties(properties: unknown, notes: string[]): HubSpotProp
     if (key === '_proto__') {
       notes.push(`property "${key}" left out: HubSpot's tracker loses it`)
       delete props[key]
-    } else props[key] = behavioralValue(props[key]!)
+    } else props[key] = survivesEmptying(props[key]!)
   }
   return props
 }

@@ -173,9 +173,11 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     reset(): void {
       if (off) return
       try {
-        // An identity that went ahead of the tracker must not reach its automatic view after a log-out.
-        if (settings.resetVisitorOnReset && viewPending()) queue.withdrawIdentities()
-        if (settings.resetVisitorOnReset) queue.push([['resetVisitor']])
+        if (settings.resetVisitorOnReset) {
+          // An identity that went ahead of the tracker must not reach its automatic view after a log-out.
+          if (viewPending()) queue.withdrawIdentities()
+          queue.push([['resetVisitor']])
+        }
         if (settings.revokeCookiesOnReset) {
           const privacy = ensureQueue(win, '_hsp', warn)
           // Until HubSpot's cookie banner reads `_hsp`, one withdrawal waiting there is enough.

@@ -22,11 +22,12 @@ export function isHeld(queue: unknown): queue is unknown[] {
 
 /**
  * HubSpot's script has taken over `_hsq`: what is pushed now runs at once, in order. Its tracker marks
- * its run (`_hstc_ran`); an array whose `push` the page wrapped is still only a queue.
+ * its run (`_hstc_ran`), or has called one of our functions (`calledBack`); an array whose `push` the
+ * page wrapped is otherwise still only a queue.
  */
-export function hubSpotLoaded(win: HubSpotWindow): boolean {
+export function hubSpotLoaded(win: HubSpotWindow, calledBack = false): boolean {
   const queue = win._hsq as Pushable | undefined
-  return typeof queue?.push === 'function' && !isHeld(queue) && (win._hstc_ran === true || !Array.isArray(queue))
+  return typeof queue?.push === 'function' && !isHeld(queue) && (calledBack || win._hstc_ran === true || !Array.isArray(queue))
 }
 
 /**
@@ -61,7 +62,7 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
   let held: HubSpotCommand[] = []
   // The tracker called our function: it runs `_hsq` now, whether or not it marks its run.
   let calledBack = false
-  const live = (): boolean => (calledBack && typeof (win._hsq as Pushable | undefined)?.push === 'function' && !isHeld(win._hsq)) || hubSpotLoaded(win)
+  const live = (): boolean => hubSpotLoaded(win, calledBack)
   const send = (commands: readonly HubSpotCommand[]): void => {
     if (!commands.length) return
     const queue = ensureQueue(win, '_hsq', warn)

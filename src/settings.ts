@@ -50,12 +50,12 @@ export const DEFAULT_OPTIONS = {
   revokeCookiesOnReset: false,
 } as const
 
-/** Other spellings accepted for a setting: Segment's newer HubSpot destination's. */
-const ALIASES: Readonly<Record<string, keyof typeof DEFAULT_OPTIONS>> = { loadFormsSDK: 'loadFormsSdk' }
+/** Another spelling accepted for a setting: Segment's newer HubSpot destination's. */
+const ALIASES: Readonly<Partial<Record<keyof typeof DEFAULT_OPTIONS, string>>> = { loadFormsSdk: 'loadFormsSDK' }
 
 // Keys Segment's CDN settings carry for every destination, and the cloud-mode half's; not ours to judge.
 const SEGMENT_KEYS = ['apiKey', 'accessToken', 'type', 'versionSettings', 'bundlingStatus']
-const KNOWN = ['portalId', ...Object.keys(DEFAULT_OPTIONS), ...Object.keys(ALIASES)]
+const KNOWN = ['portalId', ...Object.keys(DEFAULT_OPTIONS), ...Object.values(ALIASES)]
 
 type BooleanSetting = {
   [K in keyof HubSpotSettings]: HubSpotSettings[K] extends boolean ? K : never
@@ -151,7 +151,7 @@ export function parseSettings(options: unknown): HubSpotSettings {
   }
   for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
     if (typeof fallback !== 'boolean') continue
-    const alias = Object.keys(ALIASES).find((other) => ALIASES[other] === name)
+    const alias = ALIASES[name as keyof typeof DEFAULT_OPTIONS]
     // The alias counts unless the documented spelling says otherwise than its default (the classic fills defaults in).
     const canonical = read(name)
     const written = alias && read(alias) != null && (canonical == null || canonical === fallback) ? alias : name

@@ -15,9 +15,9 @@ export const isTrackerField = (key: string): boolean => OWN_FIELDS.has(key)
 export const isReservedIdentityKey = (key: string): boolean => key === 'visitor'
 
 /**
- * The tracker sends a custom behavioral property as `_<key>=<value>` and empties every value that
- * equals `''` loosely (`0`, `false`) or is `'-'`; `0` and `false` survive as text.
+ * The tracker empties every beacon value that equals `''` loosely (`0`, `false`) or is `'-'`: a custom
+ * behavioral property (`_<key>=<value>`) and a legacy event's value (`m`) alike. As text they survive.
  */
-export function behavioralValue<T>(value: T): T | string {
+export function survivesEmptying<T>(value: T): T | string {
   return value === 0 || value === false ? String(value) : value
 }
