@@ -15,5 +15,6 @@ export default defineConfig({
   splitting: false,
   sourcemap: false,
   banner: { js: '#!/usr/bin/env node' },
-  define: { __VERSION__: JSON.stringify(version) },
+  // The CLI is a developer's tool: the long explanations.
+  define: { __VERSION__: JSON.stringify(version), __DEV__: 'true' },
 })

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  define: { __VERSION__: JSON.stringify('0.0.0-test') },
+  define: { __VERSION__: JSON.stringify('0.0.0-test'), __DEV__: 'true' },
   test: {
     projects: [
       {
@@ -10,6 +10,17 @@ export default defineConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/production.test.ts'],
+        },
+      },
+      {
+        // The source as the production build compiles it: short messages (src/globals.d.ts).
+        extends: true,
+        define: { __DEV__: 'false' },
+        test: {
+          name: 'production',
+          environment: 'jsdom',
+          include: ['test/unit/production.test.ts'],
         },
       },
       {

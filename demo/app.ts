@@ -1,7 +1,9 @@
 // The demo page: the real analytics-next with the hubspot() plugin, and a log of what reached window._hsq.
 // Bundled by demo/server.ts with esbuild; 'hubspot-destination' resolves to this package's dist/index.js.
 import { AnalyticsBrowser } from '@segment/analytics-next'
-import { VERSION, formsSdkUrl, hubspot, parseSettings, trackingScriptUrl, type HubSpotOptions } from 'hubspot-destination'
+import { VERSION, formsSdkUrl, parseSettings, trackingScriptUrl, type HubSpotOptions } from 'hubspot-destination'
+// The demo's settings panel has the Forms SDK and legacy events: the plugin with every feature.
+import { hubspot } from 'hubspot-destination/full'
 
 type Command = unknown[]
 

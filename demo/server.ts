@@ -1,5 +1,6 @@
 // The demo server: `npm start` (after `npm run build`), or startDemo() from a test.
-// Bundles demo/app.ts with the real analytics-next and this package's dist/index.js at start,
+// Bundles demo/app.ts with the real analytics-next and this package's development build
+// (dist/development/, whose messages explain at length) at start,
 // in memory, and serves it with the HubSpot stand-ins from test/fixtures. Listens on 127.0.0.1 only.
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -8,11 +9,12 @@ import { build } from 'esbuild'
 import { startServer, type Handler, type LocalServer } from '../test/support/server'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
-const DIST_INDEX = here('../dist/index.js')
+const DIST_INDEX = here('../dist/development/index.js')
+const DIST_FULL = here('../dist/development/full.js')
 
 /** The page script: analytics-next and the plugin, as a site's bundler would ship them. */
 export async function bundleDemo(): Promise<string> {
-  if (!existsSync(DIST_INDEX)) throw new Error('dist/index.js is missing: run `npm run build` first')
+  if (!existsSync(DIST_INDEX)) throw new Error('dist/development/index.js is missing: run `npm run build` first')
   const result = await build({
     entryPoints: [here('./app.ts')],
     bundle: true,
@@ -21,7 +23,8 @@ export async function bundleDemo(): Promise<string> {
     platform: 'browser',
     target: 'es2020',
     sourcemap: 'inline',
-    alias: { 'hubspot-destination': DIST_INDEX },
+    // What a bundler in development mode picks through the package's `development` export condition.
+    alias: { 'hubspot-destination/full': DIST_FULL, 'hubspot-destination': DIST_INDEX },
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
   })

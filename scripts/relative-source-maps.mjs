@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 let fixed = 0
-for (const name of readdirSync(dist).filter((file) => file.endsWith('.map'))) {
+for (const name of readdirSync(dist, { recursive: true }).filter((file) => file.endsWith('.map'))) {
   const path = `${dist}${name}`
   const map = JSON.parse(readFileSync(path, 'utf8'))
   const before = JSON.stringify(map)

@@ -1,6 +1,8 @@
 import type { AnalyticsBrowserSettings } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
-import { formsReady, type BrowserWindow } from './loader'
+import { formsReady } from './forms'
+import { ALL_FEATURES } from './full'
+import type { BrowserWindow } from './loader'
 import { consoleLog, reason, reportBadSettings } from './log'
 import { hubSpotLoaded } from './queue'
 import { DEFAULT_OPTIONS, parseSettings, unknownSettings } from './settings'
@@ -57,7 +59,7 @@ function destinationOf(integration: ClassicIntegration): Destination | undefined
   if (integration.destination || integration.badSettings !== undefined) return integration.destination
   try {
     // The first page call never gets here: analytics.js-integration skips it (assumesPageview).
-    return (integration.destination = createDestination(page(), parseSettings(integration.options), { pageSeen: true }))
+    return (integration.destination = createDestination(page(), parseSettings(integration.options), { pageSeen: true, features: ALL_FEATURES }))
   } catch (error) {
     integration.badSettings = reason(error)
     return undefined
@@ -83,7 +85,7 @@ function defineIntegration(): IntegrationClass {
         reportBadSettings(this.badSettings!)
         return this.ready()
       }
-      for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
+      if (__DEV__) for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
       destination.load()
       // analytics.js-integration swallows the first page call (assumesPageview), but the consent it carries counts.
       const swallowing = this.page

@@ -1,11 +1,13 @@
 import { grantsConsent } from './consent'
 import { customBehavioralEventName, mappedEvent } from './event-names'
 import { MAX_VALUE_LENGTH, field } from './flatten'
+import { FULL_ENTRY, type Features } from './features'
 import { hasOwn } from './keys'
+import { legacyEvent } from './legacy-event'
 import { contactEntries } from './contact'
 import { collectProperties } from './normalize'
 import type { HubSpotSettings } from './settings'
-import { isReservedIdentityKey, isTrackerField, survivesEmptying } from './tracker-fields'
+import { isReservedIdentityKey, survivesEmptying } from './tracker-fields'
 import type { HubSpotCommand, HubSpotProperties, SegmentEvent } from './types'
 import { trimText } from './values'
 
@@ -44,15 +46,13 @@ function asUserId(value: unknown): string | undefined {
   return id || undefined
 }
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
-
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean, notes: string[]): HubSpotCommand | undefined {
   const { out: contact, notes: leftOut } = contactEntries(traits)
   notes.push(...leftOut)
   let id = asUserId(userId) ?? contact.id
   if (typeof id === 'string' && id.length > MAX_VALUE_LENGTH) {
-    notes.push(`userId left out: longer than ${MAX_VALUE_LENGTH} characters`)
+    notes.push(__DEV__ ? `userId left out: longer than ${MAX_VALUE_LENGTH} characters` : 'userId left out')
     id = undefined
   }
   // The email is read on its own too: no cap on the other traits may cost the contact.
@@ -62,7 +62,7 @@ function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boo
   const payload: HubSpotProperties = id === undefined ? { email } : { email, id }
   // Own keys only: a polluted Object.prototype must not reach HubSpot.
   for (const key of Object.keys(contact)) {
-    if (isReservedIdentityKey(key)) notes.push(`trait "${key}" left out: HubSpot's tracker reads it as another visitor's token`)
+    if (isReservedIdentityKey(key)) notes.push(__DEV__ ? `trait "${key}" left out: HubSpot's tracker reads it as another visitor's token` : `"${key}" left out`)
     else if (key !== 'email' && key !== 'id') payload[key] = contact[key]!
   }
   return ['identify', payload]
@@ -78,26 +78,6 @@ export function pagePath(event: SegmentEvent): string | undefined {
   return path + (typeof search === 'string' && search ? (search[0] === '?' ? search : `?${search}`) : '')
 }
 
-/** The legacy custom event: `{ id, value?, ...properties }`; no property may take one of the tracker's own fields. */
-function trackEventPayload(id: string, properties: unknown, notes: string[]): HubSpotProperties & { id: string; value?: number | string } {
-  const { out: props, notes: leftOut } = collectProperties(properties)
-  notes.push(...leftOut)
-  const { value, revenue } = props
-  const amount = isFiniteNumber(value) ? value : isFiniteNumber(revenue) ? revenue : undefined
-  const payload: HubSpotProperties & { id: string; value?: number | string } =
-    amount === undefined ? { id } : { id, value: survivesEmptying(amount) }
-  for (const key of Object.keys(props)) {
-    // revenue stays a property unless it became the value.
-    if (key === 'value' || (key === 'revenue' && amount === revenue && value !== revenue)) continue
-    const moved = key === 'id' || isTrackerField(key)
-    if (moved && hasOwn(props, `_${key}`)) notes.push(`property "${key}" left out: it is a field of HubSpot's beacon and "_${key}" is taken`)
-    else if (moved && key !== 'id') notes.push(`property "${key}" sent as "_${key}": "${key}" is a field of HubSpot's beacon`)
-    if (!moved) payload[key] = props[key]!
-    else if (!hasOwn(props, `_${key}`)) payload[`_${key}`] = props[key]!
-  }
-  return payload
-}
-
 /** Custom behavioral event properties, with `0` and `false` as text so the tracker does not empty them. */
 function behavioralProperties(properties: unknown, notes: string[]): HubSpotProperties {
   const { out: props, notes: leftOut } = collectProperties(properties)
@@ -105,18 +85,18 @@ function behavioralProperties(properties: unknown, notes: string[]): HubSpotProp
   for (const key of Object.keys(props)) {
     // Sent as `_<key>`: `_proto__` would become `__proto__` in the tracker and vanish.
     if (key === '_proto__') {
-      notes.push(`property "${key}" left out: HubSpot's tracker loses it`)
+      notes.push(__DEV__ ? `property "${key}" left out: HubSpot's tracker loses it` : `"${key}" left out`)
       delete props[key]
     } else props[key] = survivesEmptying(props[key]!)
   }
   return props
 }
 
-function trackCommands(event: SegmentEvent, settings: HubSpotSettings, notes: string[]): HubSpotCommand[] | string {
+function trackCommands(event: SegmentEvent, settings: HubSpotSettings, features: Features, notes: string[]): HubSpotCommand[] | string {
   const name = field(event, 'event')
   const trimmed = typeof name === 'string' ? trimText(name) : ''
-  if (!trimmed) return 'track needs an event name'
-  if (trimmed.length > MAX_EVENT_NAME_LENGTH) return `track event names are limited to ${MAX_EVENT_NAME_LENGTH} characters`
+  if (!trimmed) return __DEV__ ? 'track needs an event name' : 'no event name'
+  if (trimmed.length > MAX_EVENT_NAME_LENGTH) return __DEV__ ? `track event names are limited to ${MAX_EVENT_NAME_LENGTH} characters` : 'event name too long'
   const contextTraits = field(field(event, 'context'), 'traits')
   // "Setting Contact Properties on Track": identify first so the event lands on that contact.
   const identify = asEmail(field(contextTraits, 'email')) && identifyCommand(contextTraits, field(event, 'userId'), false, notes)
@@ -125,11 +105,14 @@ function trackCommands(event: SegmentEvent, settings: HubSpotSettings, notes: st
   let command: HubSpotCommand
   if (settings.useCustomBehavioralEvents) {
     const internal = mapped ?? (settings.formatCustomBehavioralEventNames ? customBehavioralEventName(trimmed, settings.portalId) : trimmed)
-    if (!internal) return `event name ${JSON.stringify(trimmed.slice(0, 40))} has nothing HubSpot's internal names can hold (a-z, 0-9, _): map it with the "events" setting`
+    if (!internal) {
+      const shown = JSON.stringify(trimmed.slice(0, 40))
+      return __DEV__ ? `event name ${shown} has nothing HubSpot's internal names can hold (a-z, 0-9, _): map it with the "events" setting` : `no internal name for ${shown}`
+    }
     command = ['trackCustomBehavioralEvent', { name: internal, properties: behavioralProperties(properties, notes) }]
-  } else {
-    command = ['trackEvent', trackEventPayload(mapped ?? trimmed, properties, notes)]
-  }
+  } else if (features.legacyEvent) {
+    command = features.legacyEvent(mapped ?? trimmed, properties, notes)
+  } else return `legacy events need ${FULL_ENTRY}`
   return identify ? [identify, command] : [command]
 }
 
@@ -138,23 +121,23 @@ const NOT_SENT: Readonly<Record<string, string>> = {
   alias: "alias has no HubSpot tracking command",
 }
 
-function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettings, state: MappingState, notes: string[]): HubSpotCommand[] | string {
+function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettings, state: MappingState, features: Features, notes: string[]): HubSpotCommand[] | string {
   switch (type) {
     case 'page': {
       const path = pagePath(event)
       // The first view is HubSpot's own: it only needs the path.
       const view: HubSpotCommand[] = state.pageSeen ? [['trackPageView']] : []
-      return path ? [['setPath', path], ...view] : state.pageSeen ? view : "first page view: HubSpot's script records it"
+      return path ? [['setPath', path], ...view] : state.pageSeen ? view : __DEV__ ? "first page view: HubSpot's script records it" : 'first page view'
     }
     case 'identify': {
       const identify = identifyCommand(field(event, 'traits'), field(event, 'userId'), true, notes)
-      if (!identify) return 'identify needs an email (traits.email, or a userId that is one)'
+      if (!identify) return __DEV__ ? 'identify needs an email (traits.email, or a userId that is one)' : 'no email'
       return settings.flushIdentifyImmediately ? [identify, ['trackPageView']] : [identify]
     }
     case 'track':
-      return trackCommands(event, settings, notes)
+      return trackCommands(event, settings, features, notes)
     default:
-      return (typeof type === 'string' && hasOwn(NOT_SENT, type) ? NOT_SENT[type] : undefined) ?? `no HubSpot command for a ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type} call`
+      return (__DEV__ && typeof type === 'string' && hasOwn(NOT_SENT, type) ? NOT_SENT[type] : undefined) ?? `no HubSpot command for a ${typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : typeof type} call`
   }
 }
 
@@ -162,15 +145,19 @@ function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettin
  * The HubSpot commands one Segment event becomes. Pure: the caller keeps `state`
  * and replaces it with the returned one.
  */
-export function toCommands(event: SegmentEvent, settings: HubSpotSettings, state: MappingState): Mapping {
+export const toCommands = (event: SegmentEvent, settings: HubSpotSettings, state: MappingState): Mapping =>
+  mapEvent(event, settings, state, { legacyEvent })
+
+/** `toCommands` with only the given features: a setting that needs another is not mapped. */
+export function mapEvent(event: SegmentEvent, settings: HubSpotSettings, state: MappingState, features: Features): Mapping {
   const type = field(event, 'type')
   const next = type === 'page' ? { pageSeen: true } : state
   const notes: string[] = []
   const result = grantsConsent(event, settings.consentCategories)
-    ? commandsFor(type, event, settings, state, notes)
-    : `consent not granted for ${settings.consentCategories.join(', ')}`
+    ? commandsFor(type, event, settings, state, features, notes)
+    : `consent not granted${__DEV__ ? ` for ${settings.consentCategories.join(', ')}` : ''}`
   const mapping: Mapping = typeof result === 'string' ? { commands: [], state: next, skipped: result } : { commands: result, state: next }
   // Six lines at most, however much one event loses.
-  if (notes.length) mapping.notes = notes.length > 6 ? [...notes.slice(0, 5), `and ${notes.length - 5} more notes like these`] : notes
+  if (notes.length) mapping.notes = notes.length > 6 ? [...notes.slice(0, 5), `and ${notes.length - 5} more${__DEV__ ? ' notes like these' : ''}`] : notes
   return mapping
 }

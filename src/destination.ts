@@ -1,7 +1,8 @@
-import { pagePath, toCommands, type Mapping, type MappingState } from './commands'
+import { mapEvent, pagePath, type Mapping, type MappingState } from './commands'
 import { grantsConsent } from './consent'
+import type { Features } from './features'
 import { field } from './flatten'
-import { loadFormsSdk, loadTrackingScript, type BrowserWindow } from './loader'
+import { loadTrackingScript, type BrowserWindow } from './loader'
 import { consoleLog, reason, type Log } from './log'
 import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded, isHeld } from './queue'
 import type { HubSpotSettings } from './settings'
@@ -14,6 +15,8 @@ export interface DestinationOptions {
   log?: Log
   /** Commands held while HubSpot's script is missing. */
   maxHeldCommands?: number
+  /** The features this build has; a setting that needs another is not acted on. */
+  features?: Features
 }
 
 const here = (win: BrowserWindow): string => win.location.pathname + win.location.search
@@ -38,11 +41,12 @@ type WithLoaded = BrowserWindow & { [LOADED]?: Set<string> }
 const REVOKE = ['revokeCookieConsent']
 
 /**
- * What both adapters share: scripts, consent, state and the queue, around the pure `toCommands`.
+ * What both adapters share: scripts, consent, state and the queue, around the pure mapping (`mapEvent`).
  * Nothing here throws at the page: failures become log messages.
  */
 export function createDestination(win: BrowserWindow, settings: HubSpotSettings, options: DestinationOptions) {
   const log = options.log ?? consoleLog
+  const features = options.features ?? {}
   const warned = new Set<string>()
   const warn = (message: string): void => {
     if (!warned.has(message)) log.warn(message)
@@ -64,14 +68,14 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     const script = loadTrackingScript(
       win,
       settings,
-      () => warn(`HubSpot's script did not load (blocked by an ad blocker or a content security policy, or offline): ${trackingScriptUrl(settings)}`),
+      () => warn(`HubSpot's script did not load${__DEV__ ? ' (blocked by an ad blocker or a content security policy, or offline)' : ''}: ${trackingScriptUrl(settings)}`),
       warn,
     )
     // Should HubSpot's tracker run without calling back (the page set a new `_hsq` after ours), what
     // waits still goes out once its script, or the page, has loaded.
     script?.addEventListener('load', queue.flushLater)
     win.addEventListener('load', queue.flushLater, { once: true })
-    if (settings.loadFormsSdk) ready = loadFormsSdk(win, settings, warn)
+    if (settings.loadFormsSdk && features.formsSdk) ready = features.formsSdk(win, settings, warn)
   }
 
   /** Loads HubSpot's scripts, once, when an event grants the consent they wait for. */
@@ -90,10 +94,10 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   /** The mapping of a first page call once HubSpot's tracker has recorded its own view: a view unless it is that one. */
   function afterAutoView(event: SegmentEvent): Mapping {
     const path = pagePath(event) ?? here(win)
-    const mapping = toCommands(event, settings, { pageSeen: true })
+    const mapping = mapEvent(event, settings, { pageSeen: true }, features)
     // The path alone: a page may drop its query (utm_…) before HubSpot's script runs.
     return path.split('?')[0] === autoView!.split('?')[0]
-      ? { commands: [], state: mapping.state, skipped: `HubSpot's script already recorded the view of ${path}` }
+      ? { commands: [], state: mapping.state, skipped: `${__DEV__ ? "HubSpot's script already recorded the view of" : 'viewed'} ${path}` }
       : mapping
   }
 
@@ -117,7 +121,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         if (portals.has(settings.portalId)) {
           off = true
           return warn(
-            `a second HubSpot destination for portal ${settings.portalId} (the plugin registered twice, two hubspot(), or the plugin beside the classic integration) stays off, so HubSpot gets each call once`,
+            `a second HubSpot destination for portal ${settings.portalId} ${__DEV__ ? '(the plugin registered twice, two hubspot(), or the plugin beside the classic integration) stays off, so HubSpot gets each call once' : 'stays off'}`,
           )
         }
         portals.add(settings.portalId)
@@ -136,7 +140,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
       try {
         if (!off) consentFrom(event)
       } catch (error) {
-        log.debug(`could not read the consent: ${reason(error)}`)
+        log.debug(`${__DEV__ ? 'could not read the consent' : 'consent'}: ${reason(error)}`)
       }
     },
     /** Resolves when the page can use what was asked for (the Forms SDK); never rejects. */
@@ -155,7 +159,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         const pending = viewPending()
         // Before the first page call, an identify may still ride on HubSpot's automatic view (a few at most).
         const early = pending && (first || (!state.pageSeen && !queue.waiting() && queue.ahead() < 10))
-        const mapping = first && !pending ? afterAutoView(event) : toCommands(event, settings, state)
+        const mapping = first && !pending ? afterAutoView(event) : mapEvent(event, settings, state, features)
         state = mapping.state
         if (mapping.skipped) log.debug(`not sent: ${mapping.skipped}`)
         for (const note of mapping.notes ?? []) log.debug(note)
@@ -184,7 +188,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
           if (!(isHeld(privacy) && privacy.includes(REVOKE))) privacy.push(REVOKE)
         }
       } catch (error) {
-        log.debug(`could not reset the visitor in HubSpot: ${reason(error)}`)
+        log.debug(`${__DEV__ ? 'could not reset the visitor in HubSpot' : 'reset'}: ${reason(error)}`)
       }
     },
   }

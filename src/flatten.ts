@@ -41,10 +41,16 @@ export const collected = (): Collected => ({ out: {}, size: 0, length: 0, visits
 /** Says what was left out, the first few times: a hostile payload must not make the notes grow with it. */
 export function leaveOut(into: Collected, note: string): void {
   if (into.notes.length < 5) into.notes.push(note)
-  else if (into.notes.length === 5) into.notes.push('and more left out by the same caps')
+  else if (into.notes.length === 5) into.notes.push(__DEV__ ? 'and more left out by the same caps' : 'and more')
 }
 
 const shown = (key: string): string => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)
+
+/** A key too long to send, before or after normalising. */
+const tooLong = (key: string): string => (__DEV__ ? `key ${shown(key)} left out: longer than ${MAX_KEY_LENGTH} characters` : `${shown(key)} left out`)
+
+/** `"key" left out`, with the reason in development builds. */
+const leftOut = (key: string, reason: string): string => (__DEV__ ? `${shown(key)} left out: ${reason}` : `${shown(key)} left out`)
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false
@@ -87,12 +93,12 @@ export function eachProperty(
 ): void {
   for (const key of ownKeys(object)) {
     if (into.visits++ >= into.limit) {
-      leaveOut(into, into.limit < MAX_VISITS ? `properties past ${MAX_VISITS_BELOW_ONE} read below one key left out` : `properties past the first ${MAX_VISITS} read left out`)
+      leaveOut(into, !__DEV__ ? 'properties left out' : into.limit < MAX_VISITS ? `properties past ${MAX_VISITS_BELOW_ONE} read below one key left out` : `properties past the first ${MAX_VISITS} read left out`)
       return
     }
     // Checked before any work on the key: a long key costs time in every step after this one.
     if (key.length > MAX_KEY_LENGTH) {
-      leaveOut(into, `key ${shown(key)} left out: longer than ${MAX_KEY_LENGTH} characters`)
+      leaveOut(into, tooLong(key))
       continue
     }
     let value: unknown
@@ -103,7 +109,7 @@ export function eachProperty(
     }
     const normal = normalizeKey(key)
     // Lower case can be longer than the key (`İ` becomes two characters).
-    if (normal.length > MAX_KEY_LENGTH) leaveOut(into, `key ${shown(key)} left out: longer than ${MAX_KEY_LENGTH} characters`)
+    if (normal.length > MAX_KEY_LENGTH) leaveOut(into, tooLong(key))
     else if (normal && !isForbiddenKey(normal)) visit(key, normal, value)
   }
 }
@@ -115,14 +121,14 @@ export function eachProperty(
 export function put(into: Collected, key: string, value: HubSpotValue, canonical: boolean): void {
   // A number or boolean counts as 4 characters: close enough for a cap, and no string is built for it.
   const length = typeof value === 'string' ? value.length : 4
-  if (length > MAX_VALUE_LENGTH) return leaveOut(into, `${shown(key)} left out: its value is longer than ${MAX_VALUE_LENGTH} characters`)
+  if (length > MAX_VALUE_LENGTH) return leaveOut(into, leftOut(key, __DEV__ ? `its value is longer than ${MAX_VALUE_LENGTH} characters` : ''))
   const old = into.out[key]
   const exists = old !== undefined && hasOwn(into.out, key)
   if (exists && !canonical) return
-  if (!exists && into.size >= MAX_PROPERTIES) return leaveOut(into, `${shown(key)} left out: more than ${MAX_PROPERTIES} properties`)
+  if (!exists && into.size >= MAX_PROPERTIES) return leaveOut(into, leftOut(key, __DEV__ ? `more than ${MAX_PROPERTIES} properties` : ''))
   // An overwrite counts as the difference it makes: the payload cap holds either way.
   const grows = exists ? length - (typeof old === 'string' ? old.length : 4) : key.length + length
-  if (into.length + grows > into.room) return leaveOut(into, `${shown(key)} left out: the payload would pass ${MAX_PAYLOAD_LENGTH} characters`)
+  if (into.length + grows > into.room) return leaveOut(into, leftOut(key, __DEV__ ? `the payload would pass ${MAX_PAYLOAD_LENGTH} characters` : ''))
   if (!exists) into.size++
   into.length += grows
   into.out[key] = value
@@ -165,7 +171,7 @@ export function collectValue(
     if (array) {
       let joined: string | undefined
       try {
-        if ((value as unknown[]).length > MAX_ARRAY_LENGTH) return leaveOut(into, `${shown(key)} left out: more than ${MAX_ARRAY_LENGTH} items`)
+        if ((value as unknown[]).length > MAX_ARRAY_LENGTH) return leaveOut(into, leftOut(key, __DEV__ ? `more than ${MAX_ARRAY_LENGTH} items` : ''))
         joined = joinArray(value as unknown[])
       } catch {
         return // an array whose length or items can't be read loses its key, not the event
@@ -216,7 +222,7 @@ export function collectObject(
   ancestors.push(object)
   eachProperty(object, into, (key, normal, value) => {
     const target = rename && hasOwn(rename, normal) ? rename[normal]! : prefix ? `${prefix}_${normal}` : normal
-    if (target.length > MAX_KEY_LENGTH) return leaveOut(into, `${shown(target)} left out: longer than ${MAX_KEY_LENGTH} characters`)
+    if (target.length > MAX_KEY_LENGTH) return leaveOut(into, leftOut(target, __DEV__ ? `longer than ${MAX_KEY_LENGTH} characters` : ''))
     collectValue(target, value, depth, prefix === '' && target === key, ancestors, into)
   })
   ancestors.pop()

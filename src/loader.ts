@@ -1,11 +1,9 @@
 import type { HubSpotWindow } from './queue'
 import type { HubSpotSettings } from './settings'
-import { FORMS_SDK_PATTERN, TRACKING_SCRIPT_PATTERN, formsSdkUrl, trackingScriptUrl } from './urls'
+import { TRACKING_SCRIPT_PATTERN, trackingScriptUrl } from './urls'
 
 /** The id HubSpot's own embed code gives its tracking loader. */
 export const TRACKING_SCRIPT_ID = 'hs-script-loader'
-/** How long `ready` waits for the Forms SDK before going ahead without it. */
-export const FORMS_SDK_TIMEOUT_MS = 10_000
 
 export type BrowserWindow = Window & HubSpotWindow
 
@@ -29,7 +27,7 @@ function scriptUrl(doc: Document, src: string): unknown {
   if (!win?.trustedTypes?.createPolicy) return src
   win[POLICY] ??= win.trustedTypes.createPolicy(TRUSTED_TYPES_POLICY, {
     createScriptURL(url) {
-      if (!HUBSPOT_SCRIPT.test(url)) throw new TypeError(`${TRUSTED_TYPES_POLICY} only allows HubSpot's scripts; got ${url}`)
+      if (!HUBSPOT_SCRIPT.test(url)) throw new TypeError(`${__DEV__ ? `${TRUSTED_TYPES_POLICY} only allows HubSpot's scripts; got` : 'refused'} ${url}`)
       return url
     },
   })
@@ -40,7 +38,7 @@ function scriptUrl(doc: Document, src: string): unknown {
  * Adds a script unless the page has one matching `pattern`, or a script with `id` (HubSpot's embed
  * code). An element with that id that is not a script (DOM clobbering) does not count: `warn` says so.
  */
-function addScript(
+export function addScript(
   doc: Document,
   src: string,
   pattern: RegExp,
@@ -50,7 +48,7 @@ function addScript(
 ): HTMLScriptElement | undefined {
   const named = id ? doc.getElementById(id) : null
   if (named?.tagName === 'SCRIPT' || Array.from(doc.scripts).some((script) => pattern.test(script.src))) return undefined
-  if (named) warn(`an element with the id "${id}" is not HubSpot's script; HubSpot's was added without that id`)
+  if (named) warn(__DEV__ ? `an element with the id "${id}" is not HubSpot's script; HubSpot's was added without that id` : `#${id} is not a script`)
   const script = doc.createElement('script')
   script.async = true
   if (id && !named) script.id = id
@@ -59,7 +57,9 @@ function addScript(
   } catch (error) {
     // The page enforces Trusted Types and allows no policy of this name: HubSpot stays off, the page goes on.
     warn(
-      `HubSpot's script was not added: the page's Trusted Types (Content-Security-Policy trusted-types) must allow the policy "${TRUSTED_TYPES_POLICY}" (${error instanceof Error ? error.message : 'refused'})`,
+      __DEV__
+        ? `HubSpot's script was not added: the page's Trusted Types (Content-Security-Policy trusted-types) must allow the policy "${TRUSTED_TYPES_POLICY}" (${error instanceof Error ? error.message : 'refused'})`
+        : `trusted-types must allow "${TRUSTED_TYPES_POLICY}"`,
     )
     onError()
     return undefined
@@ -77,44 +77,4 @@ export function loadTrackingScript(
   warn: (message: string) => void = () => {},
 ): HTMLScriptElement | undefined {
   return addScript(win.document, trackingScriptUrl(settings), TRACKING_SCRIPT_PATTERN, onError, warn, TRACKING_SCRIPT_ID)
-}
-
-/**
- * HubSpot's Forms SDK is on the page: `window.hbspt.forms.create` is a function. An `hbspt` that can't
- * be read, or an element that only has that id or name (DOM clobbering), counts as no Forms SDK.
- */
-export function formsReady(win: HubSpotWindow): boolean {
-  try {
-    return typeof (win.hbspt?.forms as { create?: unknown } | undefined)?.create === 'function'
-  } catch {
-    return false
-  }
-}
-
-/**
- * Adds the Forms SDK unless the page has it, and resolves once `window.hbspt.forms`
- * exists, or with a warning when it fails or has not arrived within the timeout.
- */
-export function loadFormsSdk(
-  win: BrowserWindow,
-  settings: HubSpotSettings,
-  warn: (message: string) => void,
-  timeoutMs = FORMS_SDK_TIMEOUT_MS,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const started = Date.now()
-    let done = false
-    const check = (failed?: boolean): void => {
-      if (done) return
-      done = formsReady(win) || !!failed || Date.now() - started >= timeoutMs
-      if (!done) return void setTimeout(check, 50)
-      if (!formsReady(win)) {
-        warn(`HubSpot's Forms SDK ${failed ? 'did not load' : `has not loaded after ${timeoutMs / 1000} s`}: no window.hbspt.forms`)
-      }
-      resolve()
-    }
-    // A page that already has the SDK (its own embed, or a second destination) does not get it twice.
-    if (!formsReady(win)) addScript(win.document, formsSdkUrl(settings), FORMS_SDK_PATTERN, () => check(true), warn)
-    check()
-  })
 }

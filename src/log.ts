@@ -1,3 +1,4 @@
+
 /** Where a destination reports what it did not send; the console unless a test swaps it. */
 export interface Log {
   debug(message: string): void
@@ -13,7 +14,7 @@ export const consoleLog: Log = {
 
 /** A setting that can't be used, said once: HubSpot stays off, and nothing else does. */
 export function reportBadSettings(problem: string, log: Log = consoleLog): void {
-  log.error(`${problem}. HubSpot is off; analytics and other destinations run as usual`)
+  log.error(`${problem}. ${__DEV__ ? 'HubSpot is off; analytics and other destinations run as usual' : 'HubSpot is off'}`)
 }
 
 /** An error's message, for a log line: never throws, whatever was thrown (`Object.create(null)` included). */

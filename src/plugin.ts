@@ -1,20 +1,27 @@
 import type { Context, Plugin } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
+import { checkFeatures, type Features } from './features'
 import type { BrowserWindow } from './loader'
 import { consoleLog, reason, reportBadSettings } from './log'
 import { parseSettings, unknownSettings, type HubSpotOptions, type HubSpotSettings } from './settings'
 import { VERSION } from './version'
 
 /**
- * HubSpot as an analytics-next destination plugin. Settings are checked now: a bad one is a
+ * HubSpot as an analytics-next destination plugin, for the default settings: `loadFormsSdk` and legacy
+ * events need the plugin of `hubspot-destination/full`. Settings are checked now: a bad one is a
  * console error that names it, and HubSpot stays off while analytics and every other destination
  * run (`parseSettings` is the strict check, for tests and CI). Outside a browser it does nothing.
  */
-export function hubspot(options: HubSpotOptions): Plugin {
+export const hubspot = (options: HubSpotOptions): Plugin => createPlugin(options, {})
+
+/** The plugin with the given features; see `hubspot`. */
+export function createPlugin(options: HubSpotOptions, features: Features): Plugin {
   let settings: HubSpotSettings | undefined
   try {
-    settings = parseSettings(options)
-    for (const warning of unknownSettings(options)) consoleLog.warn(warning)
+    const parsed = parseSettings(options)
+    checkFeatures(parsed, features)
+    settings = parsed
+    if (__DEV__) for (const warning of unknownSettings(options)) consoleLog.warn(warning)
   } catch (error) {
     reportBadSettings(reason(error))
   }
@@ -24,7 +31,7 @@ export function hubspot(options: HubSpotOptions): Plugin {
   const listening = new WeakSet<object>()
   const ensure = (): Destination | undefined => {
     if (!destination && settings && typeof window === 'object' && window) {
-      destination = createDestination(window as BrowserWindow, settings, { pageSeen: false })
+      destination = createDestination(window as BrowserWindow, settings, { pageSeen: false, features })
     }
     return destination
   }
@@ -46,7 +53,7 @@ export function hubspot(options: HubSpotOptions): Plugin {
     load(_ctx, analytics) {
       loaded = true
       if (!ensure()) {
-        if (settings) consoleLog.debug('no window here (a server or a worker): HubSpot runs in a browser page, so nothing is sent')
+        if (settings) consoleLog.debug(__DEV__ ? 'no window here (a server or a worker): HubSpot runs in a browser page, so nothing is sent' : 'no window: nothing is sent')
         return Promise.resolve()
       }
       try {
@@ -55,7 +62,7 @@ export function hubspot(options: HubSpotOptions): Plugin {
           analytics.on?.('reset', () => destination?.reset())
         }
       } catch (error) {
-        consoleLog.debug(`analytics.reset() will not reach HubSpot: ${reason(error)}`)
+        consoleLog.debug(`${__DEV__ ? 'analytics.reset() will not reach HubSpot' : 'reset'}: ${reason(error)}`)
       }
       destination!.load()
       return Promise.resolve()

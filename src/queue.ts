@@ -37,7 +37,7 @@ export function hubSpotLoaded(win: HubSpotWindow, calledBack = false): boolean {
 export function ensureQueue(win: HubSpotWindow, name: '_hsq' | '_hsp', onClobbered?: (message: string) => void): Pushable {
   let queue = win[name] as Pushable | undefined
   if (queue != null && typeof queue.push !== 'function' && typeof (queue as { nodeType?: unknown }).nodeType === 'number') {
-    onClobbered?.(`an element with the id or name "${name}" hid HubSpot's queue window.${name}; a queue was set over it`)
+    onClobbered?.(__DEV__ ? `an element with the id or name "${name}" hid HubSpot's queue window.${name}; a queue was set over it` : `window.${name} was an element`)
     queue = win[name] = []
   }
   queue ??= win[name] = [] as unknown as Pushable
@@ -80,7 +80,7 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
       try {
         flush()
       } catch {
-        warn("could not hand the waiting commands to HubSpot's queue")
+        warn(__DEV__ ? "could not hand the waiting commands to HubSpot's queue" : '_hsq.push threw')
       }
     }, 0)
   // What went ahead of the tracker: at most a few, and a log-out can take the identities back.
@@ -96,7 +96,7 @@ export function createQueue(win: HubSpotWindow, warn: (message: string) => void,
       if (held.length <= cap) return
       // Down to 90% of the cap, so this copy happens once per many pushes.
       held = held.slice(held.length - Math.floor(cap * 0.9))
-      warn(`HubSpot's script has not loaded: dropping the oldest commands waiting for it, to keep at most ${cap}`)
+      warn(__DEV__ ? `HubSpot's script has not loaded: dropping the oldest commands waiting for it, to keep at most ${cap}` : `dropped commands past ${cap}`)
     },
     /** Straight into `_hsq`, for HubSpot's tracker to apply before it records its automatic first view. */
     early(commands: readonly HubSpotCommand[]): void {

@@ -1,3 +1,4 @@
+import { closestName } from './closest-name'
 import { field, isRecord, ownKeys } from './flatten'
 import { eventMatchKey } from './event-names'
 
@@ -53,10 +54,6 @@ export const DEFAULT_OPTIONS = {
 /** Another spelling accepted for a setting: Segment's newer HubSpot destination's. */
 const ALIASES: Readonly<Partial<Record<keyof typeof DEFAULT_OPTIONS, string>>> = { loadFormsSdk: 'loadFormsSDK' }
 
-// Keys Segment's CDN settings carry for every destination, and the cloud-mode half's; not ours to judge.
-const SEGMENT_KEYS = ['apiKey', 'accessToken', 'type', 'versionSettings', 'bundlingStatus']
-const KNOWN = ['portalId', ...Object.keys(DEFAULT_OPTIONS), ...Object.values(ALIASES)]
-
 type BooleanSetting = {
   [K in keyof HubSpotSettings]: HubSpotSettings[K] extends boolean ? K : never
 }[keyof HubSpotSettings]
@@ -84,18 +81,22 @@ export function describe(value: unknown): string {
   return typeof value === 'function' || typeof value === 'symbol' ? `a ${typeof value}` : String(value)
 }
 
+/** Throws the settings error; `problem` is the development build's explanation, production's is shorter. */
 function fail(setting: string, problem: string, value: unknown): never {
   throw new HubSpotSettingsError(setting, `${problem}; got ${describe(value)}`)
 }
+
+const INVALID = 'is invalid'
 
 // A Hub ID is a safe integer: at most 16 digits.
 const DIGITS = /^\d{1,16}$/
 
 /** The Hub ID as the digits that go into HubSpot's script URL. */
 export function parsePortalId(value: unknown): string {
-  if (value == null || value === '') fail('portalId', 'is required: your Hub ID, digits only (like "62515")', value)
+  if (value == null || value === '') fail('portalId', __DEV__ ? 'is required: your Hub ID, digits only (like "62515")' : 'is required', value)
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
   if (typeof value === 'string' && DIGITS.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return value
+  if (!__DEV__) return fail('portalId', 'must be digits', value)
   const untrimmed = typeof value === 'string' && DIGITS.test(value.trim())
   return fail('portalId', `must be your Hub ID, digits only (like "62515")${untrimmed ? ', without spaces around it' : ''}`, value)
 }
@@ -109,11 +110,11 @@ function parseEvents(value: unknown): Map<string, string> {
     ? Array.from(value as unknown[], (item): [unknown, unknown] => (isRecord(item) ? [item.key, item.value] : [item, undefined]))
     : isRecord(value)
       ? ownKeys(value).map((name): [unknown, unknown] => [name, field(value, name)])
-      : fail('events', 'must map Segment event names to HubSpot event names', value)
+      : fail('events', __DEV__ ? 'must map Segment event names to HubSpot event names' : INVALID, value)
   for (const [name, target] of pairs) {
-    if (typeof name !== 'string' || !name.trim()) fail('events', 'needs a Segment event name for each entry', name)
+    if (typeof name !== 'string' || !name.trim()) fail('events', __DEV__ ? 'needs a Segment event name for each entry' : INVALID, name)
     if (typeof target !== 'string' || !target.trim()) {
-      fail('events', `maps ${describe(name)} to a HubSpot event id or internal name, which must be a non-empty string`, target)
+      fail('events', __DEV__ ? `maps ${describe(name)} to a HubSpot event id or internal name, which must be a non-empty string` : INVALID, target)
     }
     const key = eventMatchKey(name)
     if (!events.has(key)) events.set(key, target.trim())
@@ -125,7 +126,7 @@ function parseConsentCategories(value: unknown): string[] {
   if (value == null) return []
   const categories = Array.isArray(value) ? Array.from(value as unknown[]) : []
   if (!Array.isArray(value) || categories.some((c) => typeof c !== 'string' || !c.trim())) {
-    fail('consentCategories', 'must be a list of consent category names', value)
+    fail('consentCategories', __DEV__ ? 'must be a list of consent category names' : INVALID, value)
   }
   return categories.map((c) => (c as string).trim())
 }
@@ -136,7 +137,7 @@ function parseOne<T>(name: string, parse: () => T): T {
     return parse()
   } catch (error) {
     if (error instanceof HubSpotSettingsError) throw error
-    throw new HubSpotSettingsError(name, 'could not be read: reading it threw')
+    throw new HubSpotSettingsError(name, __DEV__ ? 'could not be read: reading it threw' : 'threw')
   }
 }
 
@@ -162,28 +163,12 @@ export function parseSettings(options: unknown): HubSpotSettings {
   return settings as HubSpotSettings
 }
 
-/** Edit distance, for suggesting the setting a typo meant. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i]
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    row = next
-  }
-  return row[b.length]!
-}
-
-/** Of `known`, the one `name` most likely meant: the one it is part of, else the fewest edits for the length. */
-export function closestName(name: string, known: readonly string[]): string {
-  const key = name.slice(0, 64).toLowerCase()
-  const score = (candidate: string): number =>
-    candidate.toLowerCase().includes(key) ? 0 : distance(key, candidate.toLowerCase()) / Math.max(key.length, candidate.length)
-  return known.reduce((best, candidate) => (score(candidate) < score(best) ? candidate : best))
-}
-
-/** One warning per setting this destination does not know, naming the closest known one. */
+/** One warning per setting this destination does not know, naming the closest known one (development builds warn). */
 export function unknownSettings(options: unknown): string[] {
   if (!isRecord(options)) return []
+  // Keys Segment's CDN settings carry for every destination, and the cloud-mode half's; not ours to judge.
+  const SEGMENT_KEYS = ['apiKey', 'accessToken', 'type', 'versionSettings', 'bundlingStatus']
+  const KNOWN = ['portalId', ...Object.keys(DEFAULT_OPTIONS), ...Object.values(ALIASES)]
   return ownKeys(options)
     .filter((name) => !KNOWN.includes(name) && !SEGMENT_KEYS.includes(name))
     .slice(0, 10)

@@ -1,16 +1,12 @@
 import { mayBeIsoDate, parseIso, toHubSpotDate } from './date'
 import type { HubSpotValue } from './types'
 
-/** Whitespace as JavaScript's `\s` knows it, plus zero-width characters and the BOM. */
-function trimmable(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13)
-  if (code < 160) return false
-  return (
-    code === 160 || code === 0x1680 || code === 0x180e || (code >= 0x2000 && code <= 0x200d) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x2060 ||
-    code === 0x3000 || code === 0xfeff
-  )
-}
+// JavaScript's `\s` plus the zero-width characters and U+180E, which `\s` no longer counts.
+const WIDE_SPACE = /[\s\u180e\u200b-\u200d\u2060]/
+
+/** Whitespace or a zero-width character; below U+00A0 decided without the regex, as nearly every character is. */
+const trimmable = (code: number): boolean =>
+  code < 160 ? code === 32 || (code >= 9 && code <= 13) : WIDE_SPACE.test(String.fromCharCode(code))
 
 /** Strips every leading and trailing run of whitespace and zero-width characters, mixed in any order. */
 export function trimText(text: string): string {

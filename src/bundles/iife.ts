@@ -2,7 +2,7 @@
 // `window.HubSpotDestination.hubspot` (analytics-next plugin) and `.HubSpot` (classic integration).
 // globalThis, not window: loaded in a worker (importScripts), it must not throw; the plugin is inert there.
 import { HubSpot } from '../classic'
-import { hubspot } from '../plugin'
+import { hubspot } from '../full'
 
 ;(globalThis as typeof globalThis & { HubSpotDestination?: { hubspot: typeof hubspot; HubSpot: typeof HubSpot } }).HubSpotDestination = {
   hubspot,

@@ -51,13 +51,13 @@ describe('installed from the packed tarball', () => {
     const esm = run('node', [
       '--input-type=module',
       '-e',
-      "import HubSpot, { hubspot, parseSettings, toCommands } from 'hubspot-destination'; import * as n from 'hubspot-destination/normalize'; console.log(JSON.stringify([typeof HubSpot, typeof hubspot, typeof parseSettings, typeof toCommands, typeof n.normalizeTraits]))",
+      "import HubSpot, { hubspot, parseSettings, toCommands } from 'hubspot-destination'; import * as n from 'hubspot-destination/normalize'; import { hubspot as full } from 'hubspot-destination/full'; console.log(JSON.stringify([typeof HubSpot, typeof hubspot, typeof parseSettings, typeof toCommands, typeof n.normalizeTraits, typeof full]))",
     ])
     const cjs = run('node', [
       '-e',
-      "const p = require('hubspot-destination'); const n = require('hubspot-destination/normalize'); console.log(JSON.stringify([typeof p.default, typeof p.hubspot, typeof p.parseSettings, typeof p.toCommands, typeof n.normalizeTraits]))",
+      "const p = require('hubspot-destination'); const n = require('hubspot-destination/normalize'); const f = require('hubspot-destination/full'); console.log(JSON.stringify([typeof p.default, typeof p.hubspot, typeof p.parseSettings, typeof p.toCommands, typeof n.normalizeTraits, typeof f.hubspot]))",
     ])
-    const expected = ['function', 'function', 'function', 'function', 'function']
+    const expected = ['function', 'function', 'function', 'function', 'function', 'function']
     expect(JSON.parse(esm)).toEqual(expected)
     expect(JSON.parse(cjs)).toEqual(expected)
   })
@@ -81,6 +81,18 @@ describe('installed from the packed tarball', () => {
       expect(result.errors, name).toEqual([])
       expect(result.outputFiles[0]!.text, name).toContain('HubSpot')
     }
+  })
+
+  it('a bundler gets the production build by default and the development build with the development condition', async () => {
+    writeFileSync(join(app, 'messages.ts'), "import { hubspot } from 'hubspot-destination'\nexport const plugin = hubspot({ portalId: '62515' })\n")
+    const bundle = async (conditions: string[]): Promise<string> => {
+      const result = await build({ entryPoints: [join(app, 'messages.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', absWorkingDir: app, conditions })
+      return result.outputFiles[0]!.text
+    }
+    const [production, development] = [await bundle([]), await bundle(['development'])]
+    expect(production).toContain('must be digits')
+    expect(production).not.toContain('must be your Hub ID')
+    expect(development).toContain('must be your Hub ID, digits only')
   })
 
   it("the README's plugin and classic snippets type-check in strict TypeScript, without casts", () => {

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = resolve(__dirname, '../..')
-const DIST_FILES = ['index.js', 'index.cjs', 'normalize.js', 'normalize.cjs', 'index.d.ts', 'index.d.cts']
+const DIST_FILES = ['index.js', 'index.cjs', 'normalize.js', 'normalize.cjs', 'index.d.ts', 'index.d.cts', 'development/index.js']
 const distReady = () => DIST_FILES.every((file) => existsSync(join(ROOT, 'dist', file)))
 
 let app: string
@@ -44,9 +44,9 @@ afterAll(() => {
 })
 
 /** Runs `source` as a file of its own in the app folder with plain `node`; returns its parsed JSON output. */
-function runNode(file: string, source: string): Record<string, unknown> {
+function runNode(file: string, source: string, nodeOptions: string[] = []): Record<string, unknown> {
   writeFileSync(join(app, file), source)
-  const result = spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' } })
+  const result = spawnSync(process.execPath, [...nodeOptions, file], { cwd: app, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '' } })
   if (result.status !== 0) {
     throw new Error(`node ${file} exited with ${result.status}${result.signal ? ` (${result.signal})` : ''}\n${result.stderr}\n${result.stdout}`)
   }
@@ -102,9 +102,13 @@ function expectReport(report: Record<string, unknown>): void {
 }
 
 describe('server-side rendering in plain Node (no window, no document)', () => {
-  it('the plugin is inert without a window: load, track, ready and reset run and send nothing; the classic export takes a property', () => {
+  // The default files are the production build; `--conditions=development` picks the development build.
+  it.each([
+    ['production', [], 'no window: nothing is sent'],
+    ['development', ['--conditions=development'], 'no window here (a server or a worker): HubSpot runs in a browser page, so nothing is sent'],
+  ])('the plugin is inert without a window (%s build): load, track, ready and reset run and send nothing; the classic export takes a property', (build, nodeOptions, message) => {
     const report = runNode(
-      'inert.mjs',
+      `inert-${build}.mjs`,
       `import HubSpot, { hubspot } from 'hubspot-destination'
 const debug = []
 console.debug = (...args) => debug.push(args.join(' '))
@@ -122,11 +126,12 @@ console.log(JSON.stringify({
   extra: HubSpot.extra,
   window: typeof window,
 }))`,
+      nodeOptions,
     )
     expect(report).toEqual({
       loaded: true,
       sameCtx: true,
-      debug: ['[hubspot-destination] no window here (a server or a worker): HubSpot runs in a browser page, so nothing is sent'],
+      debug: [`[hubspot-destination] ${message}`],
       extra: 'set on the export',
       window: 'undefined',
     })

@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HubSpot } from '../../src/classic'
-import { hubspot } from '../../src/plugin'
+import { hubspot } from '../../src/full'
 import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
 import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
 import { FC_SEED, runProperty, validOptionsArb } from './arbitraries'

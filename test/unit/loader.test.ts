@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { FORMS_SDK_TIMEOUT_MS, TRACKING_SCRIPT_ID, loadFormsSdk, loadTrackingScript } from '../../src/loader'
+import { FORMS_SDK_TIMEOUT_MS, loadFormsSdk } from '../../src/forms'
+import { TRACKING_SCRIPT_ID, loadTrackingScript } from '../../src/loader'
 import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
 import { PORTAL_ID, addScript, page, resetPage, scripts, settingsWith } from './helpers'
 

@@ -6,6 +6,7 @@ import { AnalyticsBrowser, type Analytics, type Context, type Plugin } from '@se
 import { Identify, Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HubSpot } from '../../src/classic'
+import { hubspot as hubspotFull } from '../../src/full'
 import { hubspot } from '../../src/plugin'
 import { MAX_HELD_COMMANDS } from '../../src/queue'
 import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
@@ -160,7 +161,7 @@ describe('hubspot() as an analytics-next plugin', () => {
 
   it('pushes a legacy trackEvent when custom behavioral events are off: mapped id, revenue as value, properties.id as _id', async () => {
     const analytics = await loadAnalytics([
-      hubspot({ portalId: '62515', events: { 'Order Completed': '000001234' }, useCustomBehavioralEvents: false }),
+      hubspotFull({ portalId: '62515', events: { 'Order Completed': '000001234' }, useCustomBehavioralEvents: false }),
     ])
     await analytics.track('Order Completed', { id: 'o-9', revenue: 42.5, 'Coupon Code': 'SPRING' })
     await analytics.track('Video Played', { title: ' Intro ' })
@@ -241,6 +242,24 @@ describe('hubspot() settings', () => {
     expect(recording.events.map((event) => event.event)).toEqual(['Signed Up'])
     expect(trackingScripts()).toEqual([])
     expect(page._hsq).toBeUndefined()
+  })
+
+  it.each([
+    ['loadFormsSdk', { loadFormsSdk: true }, 'true'],
+    ['loadFormsSDK', { loadFormsSDK: true }, 'true'],
+    ['useCustomBehavioralEvents', { useCustomBehavioralEvents: false }, 'false'],
+  ])('%s needs the plugin of hubspot-destination/full: a console error names the setting and HubSpot stays off', async (setting, options, value) => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515', ...options })])
+    await analytics.track('Signed Up')
+    const canonical = setting === 'loadFormsSDK' ? 'loadFormsSdk' : setting
+    expect(error.mock.calls).toEqual([
+      [
+        `[hubspot-destination] HubSpot setting "${canonical}" ${value} needs the plugin of "hubspot-destination/full": import { hubspot } from 'hubspot-destination/full'. HubSpot is off; analytics and other destinations run as usual`,
+      ],
+    ])
+    expect(page._hsq).toBeUndefined()
+    expect(document.querySelectorAll('script[src*="hs-scripts"], script[src*="hsforms"]')).toHaveLength(0)
   })
 
   it('parseSettings is the strict check for tests and CI: it throws the HubSpotSettingsError', () => {

@@ -6,7 +6,7 @@ import { AnalyticsBrowser } from '@segment/analytics-next'
 import { Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HubSpot } from '../../src/classic'
-import { hubspot } from '../../src/plugin'
+import { hubspot } from '../../src/full'
 import type { HubSpotOptions } from '../../src/settings'
 import { PORTAL_ID, beacon, page, resetPage, runStandIn, type StandInRecord } from './helpers'
 

@@ -1,7 +1,12 @@
 // Page script of the e2e tests, bundled by esbuild in test/e2e/harness.ts the way a site's bundler
-// would: the real @segment/analytics-next from npm and this package's built ESM (dist/index.js).
+// would: the real @segment/analytics-next from npm and this package's built ESM (dist/index.js, and
+// dist/full.js for the settings that need it, as a site imports hubspot-destination/full for them).
 // Plain JS so that `tsc --noEmit` does not need dist/ to exist.
 import { AnalyticsBrowser } from '@segment/analytics-next'
-import { HubSpot, hubspot } from '../../../dist/index.js'
+import { HubSpot, hubspot as main } from '../../../dist/index.js'
+import { hubspot as full } from '../../../dist/full.js'
+
+const needsFull = (options) => !!options && (options.loadFormsSdk === true || options.loadFormsSDK === true || options.useCustomBehavioralEvents === false)
+const hubspot = (options) => (needsFull(options) ? full : main)(options)
 
 window.e2e = { AnalyticsBrowser, hubspot, HubSpot }
