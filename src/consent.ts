@@ -9,3 +9,9 @@ export function grantsConsent(event: unknown, categories: readonly string[]): bo
   const preferences = field(field(field(event, 'context'), 'consent'), 'categoryPreferences')
   return isRecord(preferences) && categories.every((category) => field(preferences, category) === true)
 }
+
+/** Whether an event takes back a required category: the visitor set it to `false` (no consent data is no answer). */
+export function withdrawsConsent(event: unknown, categories: readonly string[]): boolean {
+  const preferences = field(field(field(event, 'context'), 'consent'), 'categoryPreferences')
+  return categories.some((category) => field(preferences, category) === false)
+}

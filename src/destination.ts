@@ -1,5 +1,5 @@
 import { mapEvent, pagePath, type Mapping, type MappingState } from './commands'
-import { grantsConsent } from './consent'
+import { grantsConsent, withdrawsConsent } from './consent'
 import type { Features } from './features'
 import { field } from './flatten'
 import { loadTrackingScript, type BrowserWindow } from './loader'
@@ -61,6 +61,8 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   // A second destination for the same Hub ID on the page stays off: HubSpot gets each call once.
   let off = false
   let scriptsRequested = false
+  // The visitor took back a required category: HubSpot's tracker was told not to track.
+  let withdrawn = false
   let ready = Promise.resolve()
 
   function requestScripts(): void {
@@ -83,6 +85,28 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     if (!loaded || scriptsRequested || !grantsConsent(event, settings.consentCategories)) return false
     requestScripts()
     return true
+  }
+
+  /** Asks HubSpot's cookie banner to remove HubSpot's cookies; until it reads `_hsp`, one request waiting there is enough. */
+  function revokeCookies(): void {
+    const privacy = ensureQueue(win, '_hsp', warn)
+    if (!(isHeld(privacy) && privacy.includes(REVOKE))) privacy.push(REVOKE)
+  }
+
+  /**
+   * Consent taken back after HubSpot's script was added stops HubSpot's tracker too (its do-not-track
+   * cookie stops every beacon) and removes its cookies; consent given again lifts the do-not-track.
+   */
+  function followConsent(event: SegmentEvent): void {
+    if (!scriptsRequested) return
+    if (!withdrawn && withdrawsConsent(event, settings.consentCategories)) {
+      withdrawn = true
+      queue.push([['doNotTrack']])
+      revokeCookies()
+    } else if (withdrawn && grantsConsent(event, settings.consentCategories)) {
+      withdrawn = false
+      queue.push([['doNotTrack', { track: true }]])
+    }
   }
 
   /** Whether HubSpot's automatic first view is still to come; learns it from `_hsq` when its callback was lost. */
@@ -138,7 +162,9 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     /** The consent of a call that is not mapped: analytics.js-integration swallows the classic's first page call. */
     consent(event: SegmentEvent): void {
       try {
-        if (!off) consentFrom(event)
+        if (off) return
+        followConsent(event)
+        consentFrom(event)
       } catch (error) {
         log.debug(`${__DEV__ ? 'could not read the consent' : 'consent'}: ${reason(error)}`)
       }
@@ -151,6 +177,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
       try {
         const event = type ? { ...input, type } : input
         const isPage = field(event, 'type') === 'page'
+        followConsent(event)
         // Calls made before load() (the classic's, before initialize) map, but load nothing.
         // A page that loads the script is the view the script records itself.
         // Once consent loads the script, the next page call is the view it records itself.
@@ -182,11 +209,9 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
           if (viewPending()) queue.withdrawIdentities()
           queue.push([['resetVisitor']])
         }
-        if (settings.revokeCookiesOnReset) {
-          const privacy = ensureQueue(win, '_hsp', warn)
-          // Until HubSpot's cookie banner reads `_hsp`, one withdrawal waiting there is enough.
-          if (!(isHeld(privacy) && privacy.includes(REVOKE))) privacy.push(REVOKE)
-        }
+        if (settings.revokeCookiesOnReset) revokeCookies()
+        // HubSpot's chat widget: the next visitor must not see this one's conversation (HubSpot's Conversations SDK).
+        if (settings.resetVisitorOnReset && typeof win.HubSpotConversations?.clear === 'function') win.HubSpotConversations.clear({ resetWidget: true })
       } catch (error) {
         log.debug(`${__DEV__ ? 'could not reset the visitor in HubSpot' : 'reset'}: ${reason(error)}`)
       }

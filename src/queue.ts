@@ -6,6 +6,8 @@ export interface HubSpotWindow {
   _hsp?: unknown
   hbspt?: { forms?: unknown }
   _hstc_ran?: unknown
+  /** HubSpot's chat widget, which its tracking code adds when the portal has chat on. */
+  HubSpotConversations?: { clear?: (options: { resetWidget: boolean }) => unknown }
 }
 
 /** Commands held while HubSpot's script has not run, at most; the oldest go first. */

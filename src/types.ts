@@ -23,5 +23,7 @@ export type HubSpotCommand =
   | ['trackEvent', HubSpotProperties & { id: string; value?: number | string }]
   | ['trackCustomBehavioralEvent', { name: string; properties: HubSpotProperties }]
   | ['resetVisitor']
+  | ['doNotTrack']
+  | ['doNotTrack', { track: true }]
 
 export type HubSpotCommandName = HubSpotCommand[0]

@@ -50,6 +50,9 @@ afterEach(() => {
   resetPage()
 })
 
+type Classic = Record<'initialize' | 'page' | 'track', (facade?: unknown) => void>
+const facade = (obj: Record<string, unknown>) => new Track(obj, {})
+
 /** The plugin, loaded the way analytics-next loads it. */
 function loadedPlugin(options: Partial<HubSpotOptions> = {}) {
   const resetListeners: Array<() => void> = []
@@ -121,12 +124,12 @@ describe('consentCategories, with the plugin', () => {
     expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_both')])
   })
 
-  it('consent is per event: once the script is loaded, a denying event is still dropped', async () => {
+  it('consent is per event: once the script is loaded, a denying event is still dropped, and tells HubSpot to stop once', async () => {
     const { send } = loadedPlugin({ consentCategories: ADVERTISING })
     send({ type: 'track', event: 'Yes', context: granted('Advertising') })
     send({ type: 'track', event: 'No', context: denied('Advertising') })
     send({ type: 'identify', traits: { email: 'ada@example.com' }, context: denied('Advertising') })
-    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes')])
+    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes'), ['doNotTrack']])
     expect(scriptSources()).toEqual([TRACKING_SRC])
   })
 
@@ -138,9 +141,92 @@ describe('consentCategories, with the plugin', () => {
   })
 })
 
+describe('consent taken back reaches HubSpot (issue 11, "Consent both ways")', () => {
+  const beacons = (): string[] => (window as unknown as { __hubspot?: { beacons: string[] } }).__hubspot?.beacons ?? []
+  const doNotTrackCookie = (): boolean => /(^|;)\s*__hs_do_not_track=yes/.test(document.cookie)
+
+  afterEach(() => {
+    document.cookie = '__hs_do_not_track=; expires=Thu, 01 Jan 1970 00:00:01 GMT; path=/'
+  })
+
+  it("withdrawn: HubSpot's tracker gets doNotTrack (its cookie stops every beacon, its own included) and its cookie banner revokeCookieConsent", async () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Yes', context: granted('Advertising') })
+    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes')])
+    const before = beacons().length
+    send({ type: 'track', event: 'No', context: denied('Advertising') })
+    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes'), ['doNotTrack']])
+    expect(win._hsp).toEqual([['revokeCookieConsent']])
+    expect(doNotTrackCookie()).toBe(true)
+    // What HubSpot's own code tracks from now on (a view pushed by the page) sends nothing either.
+    ;(win._hsq as unknown[]).push(['trackPageView'])
+    expect(beacons()).toHaveLength(before)
+  })
+
+  it('granted again: doNotTrack with { track: true } goes before the event, which HubSpot then receives', async () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Yes', context: granted('Advertising') })
+    send({ type: 'track', event: 'No', context: denied('Advertising') })
+    send({ type: 'track', event: 'No again', context: denied('Advertising') })
+    send({ type: 'track', event: 'Back', context: granted('Advertising') })
+    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes'), ['doNotTrack'], ['doNotTrack', { track: true }], event('pe62515_back')])
+    expect(doNotTrackCookie()).toBe(false)
+    expect(beacons().at(-1)).toMatch(/__ptbe\.gif\?n=pe62515_back&/)
+    // One request to HubSpot's cookie banner for the one withdrawal.
+    expect(win._hsp).toEqual([['revokeCookieConsent']])
+  })
+
+  it('a denial before HubSpot\'s script was ever added is no withdrawal: nothing of HubSpot\'s is on the page to stop', async () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'No', context: denied('Advertising') })
+    expect(win._hsp).toBeUndefined()
+    expect(held()).toEqual([expect.any(Function)])
+  })
+
+  it('an event without consent data withdraws nothing', async () => {
+    const { send } = loadedPlugin({ consentCategories: ADVERTISING })
+    send({ type: 'track', event: 'Yes', context: granted('Advertising') })
+    send({ type: 'track', event: 'Unknown' })
+    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes')])
+    expect(win._hsp).toBeUndefined()
+  })
+
+  it('the classic integration: a withdrawal on its swallowed first page call counts too', async () => {
+    const integration = new HubSpot({ portalId: '62515', consentCategories: ADVERTISING }) as unknown as Classic
+    integration.initialize()
+    integration.track(facade({ event: 'Yes', context: granted('Advertising') }))
+    integration.track(facade({ event: 'No', context: denied('Advertising') }))
+    expect(await reachedHubSpot()).toEqual([['setPath', '/'], VIEW, event('pe62515_yes'), ['doNotTrack']])
+  })
+})
+
+describe("log-out clears HubSpot's chat widget", () => {
+  afterEach(() => {
+    delete (win as { HubSpotConversations?: unknown }).HubSpotConversations
+  })
+
+  it('analytics.reset() calls HubSpotConversations.clear({ resetWidget: true }) when the widget is on the page', () => {
+    const clear = vi.fn()
+    ;(win as { HubSpotConversations?: unknown }).HubSpotConversations = { clear }
+    const { reset } = loadedPlugin()
+    reset()
+    expect(clear.mock.calls).toEqual([[{ resetWidget: true }]])
+  })
+
+  it('not with resetVisitorOnReset: false, and a widget whose clear throws costs only a debug message', () => {
+    const clear = vi.fn(() => {
+      throw new Error('widget gone')
+    })
+    ;(win as { HubSpotConversations?: unknown }).HubSpotConversations = { clear }
+    loadedPlugin({ resetVisitorOnReset: false }).reset()
+    expect(clear).not.toHaveBeenCalled()
+    expect(() => loadedPlugin({ portalId: '7' }).reset()).not.toThrow()
+    expect(clear).toHaveBeenCalledTimes(1)
+    expect(debugMessages()).toContain('[hubspot-destination] could not reset the visitor in HubSpot: widget gone')
+  })
+})
+
 describe('consentCategories, with the classic integration', () => {
-  type Classic = Record<'initialize' | 'page' | 'track', (facade?: unknown) => void>
-  const facade = (obj: Record<string, unknown>) => new Track(obj, {})
 
   it('initialize() injects nothing; a granting track loads the script and is pushed', async () => {
     const integration = new HubSpot({ portalId: '62515', consentCategories: ADVERTISING }) as unknown as Classic
@@ -192,6 +278,16 @@ describe('privacy with the real analytics-next', () => {
     await analytics.track('x', {}, { context: { consent: { categoryPreferences: { Advertising: true } } } })
     expect(scriptSources()).toEqual([TRACKING_SRC])
     expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_x')])
+  })
+
+  it('consent taken back in a later call: HubSpot gets doNotTrack, its banner revokeCookieConsent; given again, tracking resumes', async () => {
+    const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', consentCategories: ADVERTISING })] })
+    const consent = (granted: boolean) => ({ context: { consent: { categoryPreferences: { Advertising: granted } } } })
+    await analytics.track('Yes', {}, consent(true))
+    await analytics.track('No', {}, consent(false))
+    await analytics.track('Back', {}, consent(true))
+    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes'), ['doNotTrack'], ['doNotTrack', { track: true }], event('pe62515_back')])
+    expect(win._hsp).toEqual([['revokeCookieConsent']])
   })
 
   it('consent given as an unknown call option lands in context too', async () => {
