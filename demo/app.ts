@@ -1,11 +1,17 @@
 // The demo page: the real analytics-next with the hubspot() plugin, and a log of what reached window._hsq.
 // Bundled by demo/server.ts with esbuild; 'hubspot-destination' resolves to this package's dist/index.js.
-import { AnalyticsBrowser } from '@segment/analytics-next'
+import { AnalyticsBrowser, type Context } from '@segment/analytics-next'
 import { VERSION, formsSdkUrl, parseSettings, trackingScriptUrl, type HubSpotOptions } from 'hubspot-destination'
 // The demo's settings panel has the Forms SDK and legacy events: the plugin with every feature.
 import { hubspot } from 'hubspot-destination/full'
 
 type Command = unknown[]
+
+/** The stand-in of HubSpot's two form kinds (test/fixtures/hubspot-form-events-stand-in.js). */
+interface FormEvents {
+  legacyForm(formId: string): { submit(values: Record<string, string>): void }
+  newForm(formId: string): { submit(values: Record<string, string>): void }
+}
 
 interface LogEntry {
   id: number
@@ -96,6 +102,8 @@ const FLAGS = [
   'useCustomBehavioralEvents',
   'formatCustomBehavioralEventNames',
   'flushIdentifyImmediately',
+  'trackFormSubmissions',
+  'attachUserToken',
 ] as const
 
 function parseEventLines(text: string): Record<string, string> {
@@ -121,6 +129,10 @@ function optionsFrom(params: URLSearchParams): { options: HubSpotOptions; events
       useCustomBehavioralEvents: flag('useCustomBehavioralEvents', true),
       formatCustomBehavioralEventNames: flag('formatCustomBehavioralEventNames', true),
       flushIdentifyImmediately: flag('flushIdentifyImmediately', false),
+      trackFormSubmissions: flag('trackFormSubmissions', true),
+      attachUserToken: flag('attachUserToken', false),
+      // The demo form's other field: sent to Segment only because it is listed here.
+      formFields: ['company'],
       events: parseEventLines(eventsText),
     },
   }
@@ -133,6 +145,8 @@ const CHANGED: Record<(typeof FLAGS)[number], [boolean, string]> = {
   useCustomBehavioralEvents: [true, 'legacy trackEvent'],
   formatCustomBehavioralEventNames: [true, 'names unformatted'],
   flushIdentifyImmediately: [false, 'flushIdentifyImmediately'],
+  trackFormSubmissions: [true, 'form submissions not tracked'],
+  attachUserToken: [false, 'attachUserToken'],
 }
 
 function describeSettings(options: HubSpotOptions): string {
@@ -211,6 +225,16 @@ $('#clear-log').addEventListener('click', () => {
 // ---------------------------------------------------------------------------
 function code(value: unknown): string {
   return JSON.stringify(value, null, 2)
+}
+
+/** A Segment call a HubSpot form made, as it reached the destinations (HubSpot's is skipped for it). */
+function showFormCall(ctx: Context): Context {
+  const event = ctx.event
+  if (event.integrations?.HubSpot === false) {
+    const call = event.type === 'track' ? `analytics.track(${JSON.stringify(event.event)}, ${code(event.properties)})` : `analytics.identify(${code(event.traits)})`
+    addEntry({ type: event.type, call: `HubSpot form → ${call}`, commands: [], notes: ['HubSpot already has the submission (integrations: { HubSpot: false })'] })
+  }
+  return ctx
 }
 
 let chain: Promise<unknown> = Promise.resolve()
@@ -368,8 +392,19 @@ async function main(): Promise<void> {
   $('#status-hubspot').textContent = `HubSpot script (stand-in): loaded, _hsq ${takenOver ? 'taken over' : 'still an array'}`
   $('#status-hubspot').className = takenOver ? 'good' : 'bad'
 
+  // HubSpot form submissions come back as Segment calls: this destination shows each in the log, as
+  // Segment (and every destination but HubSpot, which already has the submission) receives it.
+  const formCalls = {
+    name: 'Demo log of HubSpot form calls',
+    type: 'destination' as const,
+    version: VERSION,
+    isLoaded: () => true,
+    load: () => Promise.resolve(),
+    track: (ctx: Context) => showFormCall(ctx),
+    identify: (ctx: Context) => showFormCall(ctx),
+  }
   const [analytics] = await AnalyticsBrowser.load(
-    { writeKey: 'demo-write-key', cdnSettings: { integrations: { 'Segment.io': { apiKey: 'demo-write-key' } } }, plugins: [plugin] },
+    { writeKey: 'demo-write-key', cdnSettings: { integrations: { 'Segment.io': { apiKey: 'demo-write-key' } } }, plugins: [plugin, formCalls] },
     { integrations: { 'Segment.io': false } },
   )
   Object.assign(window, { analytics })
@@ -422,6 +457,18 @@ async function main(): Promise<void> {
     const extra = checked(form, 'withContactEmail') ? { context: { traits: { email, firstName: 'Ada' } } } : undefined
     const call = `analytics.track(${JSON.stringify(name)}, ${code(properties)}${extra ? `, ${code(extra)}` : ''})`
     void logCall('track', call, () => analytics.track(name, properties, extra))
+  })
+
+  $<HTMLFormElement>('#hubspot-form').addEventListener('submit', (event) => {
+    event.preventDefault()
+    const form = event.currentTarget as HTMLFormElement
+    const kind = (event as SubmitEvent).submitter?.id === 'submit-new-form' ? 'new' : 'legacy'
+    const values = { email: field(form, 'email'), company: field(form, 'company'), password: field(form, 'password') }
+    const formEvents = (window as unknown as { __hubspotFormEvents: FormEvents }).__hubspotFormEvents
+    // A new form names its fields with the object type (contacts: 0-1).
+    const submitted = kind === 'new' ? Object.fromEntries(Object.entries(values).map(([name, value]) => [`0-1/${name}`, value])) : values
+    addEntry({ type: 'form', call: `a visitor submits the HubSpot form (${kind === 'new' ? 'new forms' : 'legacy embed'} stand-in): ${code(submitted)}`, commands: [], notes: [], divider: true })
+    ;(kind === 'new' ? formEvents.newForm('demo-new-form') : formEvents.legacyForm('demo-legacy-form')).submit(submitted)
   })
 
   $<HTMLFormElement>('#group-form').addEventListener('submit', (event) => {

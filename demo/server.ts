@@ -48,6 +48,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     '/style.css': ['text/css; charset=utf-8', readFileSync(here('./style.css'), 'utf8')],
     '/app.js': ['text/javascript; charset=utf-8', app],
     '/stand-in/forms/v2.js': ['text/javascript; charset=utf-8', readFileSync(here('../test/fixtures/hubspot-forms-stand-in.js'), 'utf8')],
+    // The browser events of HubSpot's two form kinds, for the demo's HubSpot form.
+    '/stand-in/form-events.js': ['text/javascript; charset=utf-8', readFileSync(here('../test/fixtures/hubspot-form-events-stand-in.js'), 'utf8')],
   }
   const tracking = readFileSync(here('../test/fixtures/hubspot-stand-in.js'), 'utf8')
   const handler: Handler = (req, res) => {

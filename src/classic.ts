@@ -1,5 +1,6 @@
 import type { AnalyticsBrowserSettings } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
+import type { SegmentAnalytics } from './features'
 import { formsReady } from './forms'
 import { ALL_FEATURES } from './full'
 import type { BrowserWindow } from './loader'
@@ -86,7 +87,7 @@ function defineIntegration(): IntegrationClass {
         return this.ready()
       }
       if (__DEV__) for (const warning of unknownSettings(this.options)) consoleLog.warn(warning)
-      destination.load()
+      destination.load(this.analytics as SegmentAnalytics | undefined)
       // analytics.js-integration swallows the first page call (assumesPageview), but the consent it carries counts.
       const swallowing = this.page
       this.page = function (this: ClassicIntegration, facade: Facade) {

@@ -1,9 +1,10 @@
 import { grantsConsent } from './consent'
 import { customBehavioralEventName, mappedEvent } from './event-names'
-import { MAX_VALUE_LENGTH, field } from './flatten'
+import { MAX_VALUE_LENGTH, field, ownKeys } from './flatten'
 import { FULL_ENTRY, type Features } from './features'
 import { hasOwn } from './keys'
 import { legacyEvent } from './legacy-event'
+import { mapFields } from './mappings'
 import { contactEntries } from './contact'
 import { collectProperties } from './normalize'
 import type { HubSpotSettings } from './settings'
@@ -146,10 +147,12 @@ function commandsFor(type: unknown, event: SegmentEvent, settings: HubSpotSettin
  * and replaces it with the returned one.
  */
 export const toCommands = (event: SegmentEvent, settings: HubSpotSettings, state: MappingState): Mapping =>
-  mapEvent(event, settings, state, { legacyEvent })
+  mapEvent(event, settings, state, { legacyEvent, mapFields })
 
 /** `toCommands` with only the given features: a setting that needs another is not mapped. */
-export function mapEvent(event: SegmentEvent, settings: HubSpotSettings, state: MappingState, features: Features): Mapping {
+export function mapEvent(input: SegmentEvent, settings: HubSpotSettings, state: MappingState, features: Features): Mapping {
+  // `mappings`: each field read from where the site says, then mapped as usual.
+  const event = features.mapFields && ownKeys(settings.mappings).length ? features.mapFields(input, settings.mappings) : input
   const type = field(event, 'type')
   const next = type === 'page' ? { pageSeen: true } : state
   const notes: string[] = []

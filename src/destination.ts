@@ -1,6 +1,6 @@
 import { mapEvent, pagePath, type Mapping, type MappingState } from './commands'
 import { grantsConsent, withdrawsConsent } from './consent'
-import type { Features } from './features'
+import type { FeatureContext, Features, SegmentAnalytics } from './features'
 import { field } from './flatten'
 import { loadTrackingScript, type BrowserWindow } from './loader'
 import { consoleLog, reason, type Log } from './log'
@@ -63,6 +63,9 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   let scriptsRequested = false
   // The visitor took back a required category: HubSpot's tracker was told not to track.
   let withdrawn = false
+  // With `consentFromHubSpotBanner`, nothing is sent until HubSpot's cookie banner allows it.
+  let blocked = settings.consentFromHubSpotBanner
+  let stopFeatures = (): void => {}
   let ready = Promise.resolve()
 
   function requestScripts(): void {
@@ -136,7 +139,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   return {
     settings,
     /** Sets up `_hsq` and, unless consent must come first, adds HubSpot's scripts. */
-    load(): void {
+    load(analytics?: SegmentAnalytics): void {
       // Loaded again (the same plugin registered twice): nothing more to do.
       if (loaded) return
       loaded = true
@@ -155,6 +158,17 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
           if (state.pageSeen) queue.early([['setPath', here(win)]])
         }
         if (!settings.consentCategories.length) requestScripts()
+        // The features that run on the page: the visitor token, form submissions, HubSpot's cookie banner.
+        const context: FeatureContext = {
+          win,
+          settings,
+          analytics: analytics ?? {},
+          push: queue.push,
+          consented: (event) => scriptsRequested && !withdrawn && !blocked && (event === undefined || grantsConsent(event, settings.consentCategories)),
+          allow: (allowed) => (blocked = !allowed),
+          log,
+        }
+        stopFeatures = features.attach?.(context) ?? stopFeatures
       } catch (error) {
         warn(`could not load HubSpot: ${reason(error)}`)
       }
@@ -188,6 +202,8 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         const early = pending && (first || (!state.pageSeen && !queue.waiting() && queue.ahead() < 10))
         const mapping = first && !pending ? afterAutoView(event) : mapEvent(event, settings, state, features)
         state = mapping.state
+        // With `consentFromHubSpotBanner`, nothing goes out before HubSpot's banner allows it (the page still counts as seen).
+        if (blocked) return log.debug(`not sent: ${__DEV__ ? "HubSpot's cookie banner has not allowed tracking" : 'no consent'}`)
         if (mapping.skipped) log.debug(`not sent: ${mapping.skipped}`)
         for (const note of mapping.notes ?? []) log.debug(note)
         deliver(mapping.commands, early)
@@ -199,6 +215,7 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
     unload(): void {
       if (loaded && !off) (win as WithLoaded)[LOADED]?.delete(settings.portalId)
       loaded = false
+      stopFeatures()
     },
     /** `analytics.reset()`: the next person is a new visitor in HubSpot too. */
     reset(): void {

@@ -19,7 +19,8 @@ type TrustedTypesWindow = {
 }
 // One policy per page, shared by every copy of the package (a second createPolicy of one name may be refused).
 const POLICY = Symbol.for('hubspot-destination.trusted-types-policy')
-const HUBSPOT_SCRIPT = /^https:\/\/js(-eu1)?\.(hs-scripts\.com\/\d+\.js|hsforms\.net\/forms\/v2\.js)$/
+// HubSpot's hosts in every region of REGIONS (na1 has no suffix), and nothing else; a test keeps the two in step.
+export const HUBSPOT_SCRIPT = /^https:\/\/js(-(na2|eu1|ap1))?\.(hs-scripts\.com\/\d+\.js|hsforms\.net\/forms\/v2\.js)$/
 
 /** `src` as the page's Trusted Types want a script URL: through our policy when the browser has Trusted Types. */
 function scriptUrl(doc: Document, src: string): unknown {

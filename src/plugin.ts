@@ -1,9 +1,9 @@
 import type { Context, Plugin } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
-import { checkFeatures, type Features } from './features'
+import { checkFeatures, type Features, type SegmentAnalytics } from './features'
 import type { BrowserWindow } from './loader'
 import { consoleLog, reason, reportBadSettings } from './log'
-import { parseSettings, unknownSettings, type HubSpotOptions, type HubSpotSettings } from './settings'
+import { parseCoreSettings, unknownSettings, type HubSpotOptions, type HubSpotSettings } from './settings'
 import { VERSION } from './version'
 
 /**
@@ -18,7 +18,7 @@ export const hubspot = (options: HubSpotOptions): Plugin => createPlugin(options
 export function createPlugin(options: HubSpotOptions, features: Features): Plugin {
   let settings: HubSpotSettings | undefined
   try {
-    const parsed = parseSettings(options)
+    const parsed = (features.parseSettings ?? parseCoreSettings)(options)
     checkFeatures(parsed, features)
     settings = parsed
     if (__DEV__) for (const warning of unknownSettings(options)) consoleLog.warn(warning)
@@ -64,7 +64,7 @@ export function createPlugin(options: HubSpotOptions, features: Features): Plugi
       } catch (error) {
         consoleLog.debug(`${__DEV__ ? 'analytics.reset() will not reach HubSpot' : 'reset'}: ${reason(error)}`)
       }
-      destination!.load()
+      destination!.load(analytics as SegmentAnalytics | undefined)
       return Promise.resolve()
     },
     ready: () => ensure()?.ready() ?? Promise.resolve(),

@@ -1,6 +1,10 @@
 import { closestName } from './closest-name'
 import { field, isRecord, ownKeys } from './flatten'
 import { eventMatchKey } from './event-names'
+import { parseOptInSettings, type FieldMappings } from './opt-in-settings'
+import { HubSpotSettingsError, INVALID, describe, fail, parseNames } from './settings-check'
+
+export { HubSpotSettingsError, describe } from './settings-check'
 
 /** Settings as a site owner writes them (or as Segment's CDN sends them). */
 export interface HubSpotOptions {
@@ -21,7 +25,25 @@ export interface HubSpotOptions {
   revokeCookiesOnReset?: boolean
   /** Spelling of Segment's newer HubSpot destination (Hubspot Web (Actions)) for `loadFormsSdk`. */
   loadFormsSDK?: boolean
+  /** The HubSpot data centre the portal's scripts come from (`na1` unless HubSpot's embed code says otherwise). */
+  region?: HubSpotRegion
+  /** A successful HubSpot form submission on the page becomes `Form Submitted` (and an identify with its email) in Segment. */
+  trackFormSubmissions?: boolean
+  /** Form fields whose values `trackFormSubmissions` sends besides the email (never passwords or payment data). */
+  formFields?: string[]
+  /** HubSpot's visitor token on every Segment event, as `context.hubspot.utk`. */
+  attachUserToken?: boolean
+  /** HubSpot's cookie banner decides the consent for this destination. */
+  consentFromHubSpotBanner?: boolean
+  /** Where in the Segment event each field is read from: dotted paths (`traits.contact.email`). */
+  mappings?: FieldMappings
 }
+
+/** HubSpot's data centres that serve its scripts: `js-<region>.hs-scripts.com` (`js.hs-scripts.com` for na1). */
+export const REGIONS = ['na1', 'na2', 'eu1', 'ap1'] as const
+export type HubSpotRegion = (typeof REGIONS)[number]
+
+export { MAPPED_FIELDS, type FieldMappings } from './opt-in-settings'
 
 /** Settings after parsing: every field present and trusted. */
 export interface HubSpotSettings {
@@ -36,6 +58,13 @@ export interface HubSpotSettings {
   consentCategories: readonly string[]
   resetVisitorOnReset: boolean
   revokeCookiesOnReset: boolean
+  /** `enableEuropeanDataCenter: true` is `eu1`. */
+  region: HubSpotRegion
+  trackFormSubmissions: boolean
+  formFields: readonly string[]
+  attachUserToken: boolean
+  consentFromHubSpotBanner: boolean
+  mappings: Readonly<FieldMappings>
 }
 
 export const DEFAULT_OPTIONS = {
@@ -49,6 +78,12 @@ export const DEFAULT_OPTIONS = {
   consentCategories: [],
   resetVisitorOnReset: true,
   revokeCookiesOnReset: false,
+  region: 'na1',
+  trackFormSubmissions: false,
+  formFields: [],
+  attachUserToken: false,
+  consentFromHubSpotBanner: false,
+  mappings: {},
 } as const
 
 /** Another spelling accepted for a setting: Segment's newer HubSpot destination's. */
@@ -58,35 +93,6 @@ type BooleanSetting = {
   [K in keyof HubSpotSettings]: HubSpotSettings[K] extends boolean ? K : never
 }[keyof HubSpotSettings]
 
-/** A setting that cannot be used; `setting` names it. */
-export class HubSpotSettingsError extends Error {
-  readonly setting: string
-  constructor(setting: string, problem: string) {
-    super(`HubSpot setting "${setting}" ${problem}`)
-    this.name = 'HubSpotSettingsError'
-    this.setting = setting
-  }
-}
-
-/** A short, safe rendering of a bad value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return Array.isArray(value) ? 'an array' : 'an object'
-    } catch {
-      return 'an object' // a revoked Proxy
-    }
-  }
-  return typeof value === 'function' || typeof value === 'symbol' ? `a ${typeof value}` : String(value)
-}
-
-/** Throws the settings error; `problem` is the development build's explanation, production's is shorter. */
-function fail(setting: string, problem: string, value: unknown): never {
-  throw new HubSpotSettingsError(setting, `${problem}; got ${describe(value)}`)
-}
-
-const INVALID = 'is invalid'
 
 // A Hub ID is a safe integer: at most 16 digits.
 const DIGITS = /^\d{1,16}$/
@@ -122,13 +128,13 @@ function parseEvents(value: unknown): Map<string, string> {
   return events
 }
 
-function parseConsentCategories(value: unknown): string[] {
-  if (value == null) return []
-  const categories = Array.isArray(value) ? Array.from(value as unknown[]) : []
-  if (!Array.isArray(value) || categories.some((c) => typeof c !== 'string' || !c.trim())) {
-    fail('consentCategories', __DEV__ ? 'must be a list of consent category names' : INVALID, value)
-  }
-  return categories.map((c) => (c as string).trim())
+/** The data centre: `region`, else `eu1` for `enableEuropeanDataCenter`; the two must agree. */
+function parseRegion(value: unknown, european: unknown): HubSpotRegion {
+  if (value != null && !REGIONS.includes(value as HubSpotRegion)) fail('region', __DEV__ ? `must be one of ${REGIONS.join(', ')}` : INVALID, value)
+  // The classic integration fills in the default, na1, so only another region can disagree with the EU switch.
+  if (european !== true || value === 'eu1') return (value as HubSpotRegion | undefined) ?? 'na1'
+  if (value != null && value !== 'na1') fail('region', __DEV__ ? 'disagrees with enableEuropeanDataCenter: true (which is eu1)' : INVALID, value)
+  return 'eu1'
 }
 
 /** One setting's parser; whatever else it throws (a revoked Proxy, a getter that throws) becomes a settings error naming it. */
@@ -142,13 +148,18 @@ function parseOne<T>(name: string, parse: () => T): T {
 }
 
 /** Defaults filled in and every setting checked; throws `HubSpotSettingsError` naming the bad one. */
-export function parseSettings(options: unknown): HubSpotSettings {
+export const parseSettings = (options: unknown): HubSpotSettings => parseCoreSettings(options, parseOptInSettings)
+
+/** `parseSettings` without the checks of the settings only the full plugin uses, unless `optIn` does them. */
+export function parseCoreSettings(options: unknown, optIn?: typeof parseOptInSettings): HubSpotSettings {
   if (!isRecord(options)) fail('portalId', 'is required', options)
   const read = (name: string): unknown => parseOne(name, () => options[name])
   const settings: Partial<HubSpotSettings> = {
     portalId: parseOne('portalId', () => parsePortalId(read('portalId'))),
     events: parseOne('events', () => parseEvents(read('events'))),
-    consentCategories: parseOne('consentCategories', () => parseConsentCategories(read('consentCategories'))),
+    consentCategories: parseOne('consentCategories', () => parseNames('consentCategories', read('consentCategories'))),
+    // Without their checks (the main plugin): kept as given, so that one set is reported as needing the full plugin.
+    ...(optIn ? parseOne('mappings', () => optIn(read)) : { formFields: [], mappings: (read('mappings') ?? {}) as FieldMappings }),
   }
   for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
     if (typeof fallback !== 'boolean') continue
@@ -160,6 +171,8 @@ export function parseSettings(options: unknown): HubSpotSettings {
     if (value != null && typeof value !== 'boolean') fail(written, 'must be true or false', value)
     settings[name as BooleanSetting] = (value as boolean | null | undefined) ?? fallback
   }
+  settings.region = parseOne('region', () => parseRegion(read('region'), settings.enableEuropeanDataCenter))
+  settings.enableEuropeanDataCenter = settings.region === 'eu1'
   return settings as HubSpotSettings
 }
 

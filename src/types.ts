@@ -25,5 +25,6 @@ export type HubSpotCommand =
   | ['resetVisitor']
   | ['doNotTrack']
   | ['doNotTrack', { track: true }]
+  | ['addUserTokenListener', (token: string) => void]
 
 export type HubSpotCommandName = HubSpotCommand[0]

@@ -1,12 +1,12 @@
 import type { HubSpotSettings } from './settings'
 
-type Region = Pick<HubSpotSettings, 'enableEuropeanDataCenter'>
+type Region = Pick<HubSpotSettings, 'region'>
 
-const origin = ({ enableEuropeanDataCenter }: Region, domain: string): string =>
-  `https://js${enableEuropeanDataCenter ? '-eu1' : ''}.${domain}/`
+// `region` is one of REGIONS, checked by `parseSettings`: no other host can get in.
+const origin = ({ region }: Region, domain: string): string => `https://js${region === 'na1' ? '' : `-${region}`}.${domain}/`
 
 /** HubSpot's tracking loader for the portal; `portalId` is digits only, checked by `parseSettings`. */
-export function trackingScriptUrl(settings: Pick<HubSpotSettings, 'portalId' | 'enableEuropeanDataCenter'>): string {
+export function trackingScriptUrl(settings: Pick<HubSpotSettings, 'portalId' | 'region'>): string {
   return `${origin(settings, 'hs-scripts.com')}${settings.portalId}.js`
 }
 

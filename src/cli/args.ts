@@ -25,6 +25,8 @@ export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'previ
 const FLAGS: Readonly<Record<string, string>> = {
   portalId: '--portal-id',
   enableEuropeanDataCenter: '--eu',
+  region: '--region',
+  mappings: '--map',
   loadFormsSdk: '--forms-sdk',
   useCustomBehavioralEvents: '--legacy-events',
   formatCustomBehavioralEventNames: '--no-format-event-names',
@@ -40,7 +42,8 @@ object a line, from file, or from standard input when file is missing or "-".
 
 Options:
   --portal-id <digits>          portalId, your Hub ID (default ${DEFAULT_PORTAL_ID})
-  --eu                          enableEuropeanDataCenter
+  --eu                          enableEuropeanDataCenter (region eu1)
+  --region <na1|na2|eu1|ap1>    region: the HubSpot data centre of the scripts
   --forms-sdk                   loadFormsSdk
   --legacy-events               useCustomBehavioralEvents off: track becomes
                                 HubSpot's deprecated trackEvent (by default it
@@ -51,6 +54,9 @@ Options:
                                 by trackPageView
   --event <name>=<hubspot id>   events: send the Segment event <name> as this
                                 HubSpot event (repeatable)
+,  --map <field>=<path>          mappings: read email, userId, contactProperties,
+                                eventProperties, eventName or pagePath from a
+                                dotted path in the event (repeatable)
   --first-page-seen             the first page call is not the page's first
                                 view (by default it sends only setPath: HubSpot's
                                 script records that view itself)
@@ -72,6 +78,8 @@ Examples:
 const OPTIONS = {
   'portal-id': { type: 'string' },
   eu: { type: 'boolean' },
+  region: { type: 'string' },
+  map: { type: 'string', multiple: true },
   'forms-sdk': { type: 'boolean' },
   'legacy-events': { type: 'boolean' },
   // The default since custom behavioral events replaced trackEvent; still accepted.
@@ -97,16 +105,17 @@ function usageMessage(error: unknown): string {
   return message.replace(/'/g, '')
 }
 
-function parseEventMappings(values: readonly string[]): Record<string, string> {
-  const events: Record<string, string> = {}
+/** `name=value` pairs of a repeatable option; the first for a name wins, as in parseSettings. */
+function parsePairs(values: readonly string[], flag: string, expected: string): Record<string, string> {
+  const pairs: Record<string, string> = {}
   for (const value of values) {
-    const at = value.lastIndexOf('=')
-    if (at < 0) throw new UsageError(`--event ${JSON.stringify(value)}: expected <segment event name>=<hubspot event id> (setting "events")`)
+    const at = flag === '--map' ? value.indexOf('=') : value.lastIndexOf('=')
+    if (at < 0) throw new UsageError(`${flag} ${JSON.stringify(value)}: expected ${expected}`)
     const name = value.slice(0, at)
     // The first mapping for a name wins, as in parseSettings.
-    if (!Object.prototype.hasOwnProperty.call(events, name)) events[name] = value.slice(at + 1)
+    if (!Object.prototype.hasOwnProperty.call(pairs, name)) pairs[name] = value.slice(at + 1)
   }
-  return events
+  return pairs
 }
 
 /** The command line (without `node` and the script) as a command to run; throws `UsageError`. */
@@ -134,11 +143,13 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const options: HubSpotOptions = {
     portalId: values['portal-id'] ?? DEFAULT_PORTAL_ID,
     enableEuropeanDataCenter: values.eu ?? false,
+    ...(values.region === undefined ? {} : { region: values.region as HubSpotOptions['region'] }),
+    mappings: parsePairs(values.map ?? [], '--map', '<field>=<dotted path> (setting "mappings")'),
     loadFormsSdk: values['forms-sdk'] ?? false,
     useCustomBehavioralEvents: !values['legacy-events'],
     formatCustomBehavioralEventNames: !values['no-format-event-names'],
     flushIdentifyImmediately: values['flush-identify'] ?? false,
-    events: parseEventMappings(values.event ?? []),
+    events: parsePairs(values.event ?? [], '--event', '<segment event name>=<hubspot event id> (setting "events")'),
   }
   let settings: HubSpotSettings
   try {

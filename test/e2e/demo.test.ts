@@ -158,6 +158,21 @@ describe('demo page', () => {
     })
   })
 
+  it.each([
+    ['#submit-legacy-form', 'demo-legacy-form'],
+    ['#submit-new-form', 'demo-new-form'],
+  ])('a HubSpot form submitted with %s shows the Segment calls it made, and nothing sent back to HubSpot', async (button, formId) => {
+    const before = await page.locator('#log .entry:not(.divider)').count()
+    await page.click(button)
+    await page.waitForFunction((count) => document.querySelectorAll('#log .entry:not(.divider)').length >= count + 2, before)
+    const nothing = 'nothing sent: HubSpot already has the submission (integrations: { HubSpot: false })'
+    const [identify, track] = (await entries()).slice(0, 2).reverse()
+    // analytics-next merges the traits it keeps for the user into every identify: the form gave the email.
+    expect(identify).toEqual({ call: expect.stringMatching(/^HubSpot form → analytics\.identify\(\{\n {2}"email": "grace@example\.com",?\n/), commands: [], nothing })
+    expect(track).toEqual({ call: `HubSpot form → analytics.track("Form Submitted", {\n  "form_id": "${formId}",\n  "company": "Navy"\n})`, commands: [], nothing })
+    expect(JSON.stringify(await entries())).not.toContain('hunter2')
+  })
+
   it('logs exactly what reached HubSpot: the stand-in received the same commands, newest last', async () => {
     const logged = (await entries()).reverse().flatMap((entry) => entry.commands)
     const received = await page.evaluate(() => (window as unknown as { __hubspot: { commands: unknown[] } }).__hubspot.commands)
@@ -171,8 +186,8 @@ describe('demo page', () => {
   })
 
   it('keeps HubSpot on the page once, from the local stand-in, and nothing leaves the machine', async () => {
-    const scripts = await page.$$eval('script', (list) => list.map((s) => (s as HTMLScriptElement).src).filter((src) => src.includes('stand-in')))
-    expect(scripts).toEqual([`${demo.url}/stand-in/62515.js`])
+    const scripts = (await page.$$eval('script', (list) => list.map((s) => (s as HTMLScriptElement).src).filter((src) => src.includes('stand-in')))).sort()
+    expect(scripts).toEqual([`${demo.url}/stand-in/form-events.js`, `${demo.url}/stand-in/62515.js`].sort())
     expect(hubSpotRequests).toEqual([])
     expect(external).toEqual([])
     expect(pageErrors).toEqual([])

@@ -336,6 +336,17 @@ describe('hubspot-destination (the built command)', () => {
     expect(cli(['preview', '--eu'], '').stdout.split('\n')[0]).toBe('# HubSpot portal 62515: https://js-eu1.hs-scripts.com/62515.js')
   })
 
+  it('--region picks the data centre and --map reads fields from where the events keep them', () => {
+    expect(cli(['preview', '--region', 'ap1'], '').stdout.split('\n')[0]).toBe('# HubSpot portal 62515: https://js-ap1.hs-scripts.com/62515.js')
+    const bad = cli(['preview', '--region', 'evil.example'], '')
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, 'hubspot-destination: --region: HubSpot setting "region" must be one of na1, na2, eu1, ap1; got "evil.example"'])
+    const input = '{"type":"identify","userId":"u1","traits":{"contact":{"email":"ada@example.com","phone":"1"}}}\n'
+    const mapped = cli(['preview', '--json', '--map', 'email=traits.contact.email', '--map', 'contactProperties=traits.contact'], input)
+    expect((jsonLines(mapped.stdout)[0] as { commands: unknown }).commands).toEqual([['identify', { email: 'ada@example.com', id: 'u1', phone: '1' }]])
+    const wrong = cli(['preview', '--map', 'email'], '')
+    expect([wrong.code, wrong.stderr.split('\n')[0]]).toEqual([2, 'hubspot-destination: --map "email": expected <field>=<dotted path> (setting "mappings")'])
+  })
+
   it('stops at binary input with one message and exit 2, instead of one error a line of junk', () => {
     const { code, stdout, stderr } = cli(['preview', '-', '--json'], `\u0000\u0001\u0002junk\u0003\n`.repeat(50))
     expect(code).toBe(2)

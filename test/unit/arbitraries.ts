@@ -405,6 +405,9 @@ export function checkCommand(command: unknown): string | undefined {
     case 'trackPageView':
     case 'resetVisitor':
       return args.length === 0 ? undefined : `${name} takes no arguments`
+    case 'doNotTrack':
+      // Consent taken back: ['doNotTrack']; given again: ['doNotTrack', { track: true }].
+      return args.length === 0 || (args.length === 1 && isEqual(args[0], { track: true })) ? undefined : `doNotTrack takes nothing or { track: true }: ${describeValue(args)}`
     case 'setPath':
       return args.length === 1 && typeof args[0] === 'string' && args[0].startsWith('/')
         ? undefined

@@ -14,6 +14,7 @@
  */
 import { Alias, Group, Identify, Page, Track } from '@segment/facade'
 import fc from 'fast-check'
+import isEqual from 'lodash/isEqual'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { HubSpot } from '../../src/classic'
 import { toCommands, type MappingState } from '../../src/commands'
@@ -28,6 +29,7 @@ import {
   build,
   checkCommands,
   checkProperties,
+  describeValue,
   eventPlanArb,
   planArb,
   propertiesPlanArb,
@@ -98,7 +100,8 @@ function startPageLife(trackerRan: boolean): () => void {
   return () => {
     if (!Array.isArray(win._hsq)) throw new Error('window._hsq is no longer an array')
     fail(checkCommands((win._hsq as unknown[]).filter((entry) => typeof entry !== 'function')), 'window._hsq')
-    if (win._hsp !== undefined) throw new Error('window._hsp was written without a reset')
+    // Only a consent taken back writes `_hsp` outside a reset: one request to remove HubSpot's cookies.
+    if (win._hsp !== undefined && !isEqual(win._hsp, [['revokeCookieConsent']])) throw new Error(`window._hsp was written without a reset: ${describeValue(win._hsp)}`)
     fail(prototypeUntouched(), 'prototype')
     const foreign = hubSpotScripts().filter((src) => !HOSTS.test(src))
     if (foreign.length > 0) throw new Error(`a script not on HubSpot's hosts: ${foreign.join(', ')}`)

@@ -1,8 +1,10 @@
+import type { Context, Plugin } from '@segment/analytics-next'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import HubSpot from '../../src/index'
 import type { HubSpotWindow } from '../../src/queue'
 import { parseSettings, type HubSpotOptions, type HubSpotSettings } from '../../src/settings'
+import type { SegmentEvent } from '../../src/types'
 
 export const PORTAL_ID = '62515'
 
@@ -184,4 +186,24 @@ export async function reachedHubSpot(): Promise<unknown[]> {
   const record = current?.loaded ? current : runStandIn()
   await new Promise((resolve) => setTimeout(resolve, 0))
   return record.commands.filter((command) => !['setPortalId', 'setTrackingDomain'].includes((command as string[])[0]!))
+}
+
+/** A destination that records the events analytics-next hands to destinations. */
+export function recorder(): Plugin & { events: SegmentEvent[] } {
+  const events: SegmentEvent[] = []
+  const record = (ctx: Context): Context => {
+    events.push(JSON.parse(JSON.stringify(ctx.event)) as SegmentEvent)
+    return ctx
+  }
+  return {
+    name: 'Recorder',
+    type: 'destination',
+    version: '1.0.0',
+    isLoaded: () => true,
+    load: () => Promise.resolve(),
+    page: record,
+    identify: record,
+    track: record,
+    events,
+  }
 }

@@ -11,7 +11,7 @@ import { hubspot } from '../../src/plugin'
 import { MAX_HELD_COMMANDS } from '../../src/queue'
 import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
 import type { SegmentEvent } from '../../src/types'
-import { clearCookies, forgetDestinations, resetPage, runStandIn, trackerRunning } from './helpers'
+import { clearCookies, forgetDestinations, recorder, resetPage, runStandIn, trackerRunning } from './helpers'
 
 type HubSpotGlobals = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const page = window as HubSpotGlobals
@@ -32,26 +32,6 @@ const held = (): unknown[] => {
 
 const trackingScripts = (): HTMLScriptElement[] =>
   Array.from(document.querySelectorAll<HTMLScriptElement>('script')).filter((s) => /hs-scripts\.com/.test(s.src))
-
-/** A destination that records the events analytics-next hands to destinations. */
-function recorder(): Plugin & { events: SegmentEvent[] } {
-  const events: SegmentEvent[] = []
-  const record = (ctx: Context): Context => {
-    events.push(JSON.parse(JSON.stringify(ctx.event)) as SegmentEvent)
-    return ctx
-  }
-  return {
-    name: 'Recorder',
-    type: 'destination',
-    version: '1.0.0',
-    isLoaded: () => true,
-    load: () => Promise.resolve(),
-    page: record,
-    identify: record,
-    track: record,
-    events,
-  }
-}
 
 /** The classic integration fed the same events, as analytics.js feeds it (facades, `invoke`). */
 function classicCommands(options: HubSpotOptions, events: SegmentEvent[]): unknown[] {
@@ -171,6 +151,14 @@ describe('hubspot() as an analytics-next plugin', () => {
     ])
   })
 
+  it.each([
+    ['na2', 'https://js-na2.hs-scripts.com/62515.js'],
+    ['ap1', 'https://js-ap1.hs-scripts.com/62515.js'],
+  ])('region %s: the tracking script comes from that data centre', async (region, src) => {
+    await loadAnalytics([hubspot({ portalId: '62515', region: region as 'na2' })])
+    expect(trackingScripts().map((script) => script.src)).toEqual([src])
+  })
+
   it('pushes trackCustomBehavioralEvent with the pe<portalId>_ name by default', async () => {
     const analytics = await loadAnalytics([hubspot({ portalId: '62515' })])
     await analytics.track('Plan Upgraded.Yearly', { plan: 'pro', seats: 3 })
@@ -248,6 +236,9 @@ describe('hubspot() settings', () => {
     ['loadFormsSdk', { loadFormsSdk: true }, 'true'],
     ['loadFormsSDK', { loadFormsSDK: true }, 'true'],
     ['useCustomBehavioralEvents', { useCustomBehavioralEvents: false }, 'false'],
+    ['trackFormSubmissions', { trackFormSubmissions: true }, 'true'],
+    ['attachUserToken', { attachUserToken: true }, 'true'],
+    ['mappings', { mappings: { email: 'traits.contact.email' } }, '{…}'],
   ])('%s needs the plugin of hubspot-destination/full: a console error names the setting and HubSpot stays off', async (setting, options, value) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const analytics = await loadAnalytics([hubspot({ portalId: '62515', ...options })])

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { DEFAULT_OPTIONS, HubSpotSettingsError, parseSettings, unknownSettings } from '../../src/settings'
+import { HUBSPOT_SCRIPT } from '../../src/loader'
+import { DEFAULT_OPTIONS, HubSpotSettingsError, REGIONS, parseSettings, unknownSettings } from '../../src/settings'
 import { DOCUMENTED_DEFAULTS } from './helpers'
+import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
 
 /** The error `parseSettings(options)` throws; fails the test when it throws none. */
 function settingsError(options: unknown): HubSpotSettingsError {
@@ -35,6 +37,12 @@ describe('defaults', () => {
       consentCategories: [],
       resetVisitorOnReset: true,
       revokeCookiesOnReset: false,
+      region: 'na1',
+      trackFormSubmissions: false,
+      formFields: [],
+      attachUserToken: false,
+      consentFromHubSpotBanner: false,
+      mappings: {},
     })
   })
 
@@ -197,4 +205,71 @@ test('a missing portalId is "required", whether the options are missing, empty o
     expect(error.setting).toBe('portalId')
     expect(error.message).toMatch(/^HubSpot setting "portalId" is required/)
   }
+})
+
+describe('region: every HubSpot data centre, and no other host', () => {
+  test.each([
+    ['na1', 'https://js.hs-scripts.com/62515.js', 'https://js.hsforms.net/forms/v2.js'],
+    ['na2', 'https://js-na2.hs-scripts.com/62515.js', 'https://js-na2.hsforms.net/forms/v2.js'],
+    ['eu1', 'https://js-eu1.hs-scripts.com/62515.js', 'https://js-eu1.hsforms.net/forms/v2.js'],
+    ['ap1', 'https://js-ap1.hs-scripts.com/62515.js', 'https://js-ap1.hsforms.net/forms/v2.js'],
+  ] as const)('%s: %s and %s', (region, tracking, forms) => {
+    const settings = parseSettings({ portalId: '62515', region })
+    expect(settings.region).toBe(region)
+    expect(settings.enableEuropeanDataCenter).toBe(region === 'eu1')
+    expect(trackingScriptUrl(settings)).toBe(tracking)
+    expect(formsSdkUrl(settings)).toBe(forms)
+  })
+
+  test("the Trusted Types policy allows each region's scripts, and no other host", () => {
+    for (const region of REGIONS) {
+      const settings = parseSettings({ portalId: '62515', region })
+      expect([trackingScriptUrl(settings), formsSdkUrl(settings)].map((url) => HUBSPOT_SCRIPT.test(url)), region).toEqual([true, true])
+    }
+    for (const url of ['https://js-xx1.hs-scripts.com/1.js', 'https://js.hs-scripts.com.evil.example/1.js', 'https://js-eu1.hsforms.net/forms/v3.js']) {
+      expect(HUBSPOT_SCRIPT.test(url), url).toBe(false)
+    }
+  })
+
+  test('enableEuropeanDataCenter: true is eu1, also next to the na1 the classic integration fills in', () => {
+    expect(parseSettings({ portalId: '1', enableEuropeanDataCenter: true }).region).toBe('eu1')
+    expect(parseSettings({ portalId: '1', enableEuropeanDataCenter: true, region: 'na1' }).region).toBe('eu1')
+    expect(parseSettings({ portalId: '1', enableEuropeanDataCenter: true, region: 'eu1' }).region).toBe('eu1')
+  })
+
+  test.each([
+    [{ region: 'evil.example.com/x' }, 'HubSpot setting "region" must be one of na1, na2, eu1, ap1; got "evil.example.com/x"'],
+    [{ region: 'EU1' }, 'HubSpot setting "region" must be one of na1, na2, eu1, ap1; got "EU1"'],
+    [{ region: 1 }, 'HubSpot setting "region" must be one of na1, na2, eu1, ap1; got 1'],
+    [{ region: 'na2', enableEuropeanDataCenter: true }, 'HubSpot setting "region" disagrees with enableEuropeanDataCenter: true (which is eu1); got "na2"'],
+  ])('%o is refused', (options, message) => {
+    const error = settingsError({ portalId: '1', ...options })
+    expect([error.setting, error.message]).toEqual(['region', message])
+  })
+})
+
+describe('the settings of issue 11', () => {
+  test('trackFormSubmissions, attachUserToken and consentFromHubSpotBanner are true or false', () => {
+    const flags = { trackFormSubmissions: true, attachUserToken: true, consentFromHubSpotBanner: true }
+    expect(parseSettings({ portalId: '1', ...flags })).toMatchObject(flags)
+    expect(() => parseSettings({ portalId: '1', attachUserToken: 'yes' })).toThrow('HubSpot setting "attachUserToken" must be true or false; got "yes"')
+  })
+
+  test('formFields is a list of field names, trimmed', () => {
+    expect(parseSettings({ portalId: '1', formFields: [' company ', 'phone'] }).formFields).toEqual(['company', 'phone'])
+    expect(() => parseSettings({ portalId: '1', formFields: 'company' })).toThrow('HubSpot setting "formFields" must be a list of form field names; got "company"')
+    expect(() => parseSettings({ portalId: '1', formFields: ['company', ''] })).toThrow('HubSpot setting "formFields" must be a list of form field names; got an array')
+  })
+
+  test('mappings: dotted paths into the event, for the fields it knows', () => {
+    const mappings = { email: 'traits.contact.email', userId: 'properties.account.id', contactProperties: 'traits.contact', eventProperties: 'properties.details', eventName: 'properties.action', pagePath: 'context.page.path' }
+    expect(parseSettings({ portalId: '1', mappings }).mappings).toEqual(mappings)
+    expect(() => parseSettings({ portalId: '1', mappings: { mail: 'traits.email' } })).toThrow(
+      'HubSpot setting "mappings" has no field "mail": it maps email, userId, contactProperties, eventProperties, eventName, pagePath; got "mail"',
+    )
+    for (const path of ['window.location', 'traits..email', 'traits.', '', 'traits.a b', 'a.b.c.d.e.f.g.h.i.j.k'.replace(/^a/, 'traits')]) {
+      expect(() => parseSettings({ portalId: '1', mappings: { email: path } }), path).toThrow(/HubSpot setting "mappings" maps email to a dotted path into the event/)
+    }
+    expect(() => parseSettings({ portalId: '1', mappings: ['traits.email'] })).toThrow('HubSpot setting "mappings" must map email, userId, contactProperties, eventProperties, eventName, pagePath to dotted paths; got an array')
+  })
 })

@@ -6,7 +6,9 @@ import { AnalyticsBrowser } from '@segment/analytics-next'
 import { HubSpot, hubspot as main } from '../../../dist/index.js'
 import { hubspot as full } from '../../../dist/full.js'
 
-const needsFull = (options) => !!options && (options.loadFormsSdk === true || options.loadFormsSDK === true || options.useCustomBehavioralEvents === false)
+const ON = ['loadFormsSdk', 'loadFormsSDK', 'trackFormSubmissions', 'attachUserToken', 'consentFromHubSpotBanner']
+const needsFull = (options) =>
+  !!options && (ON.some((name) => options[name] === true) || options.useCustomBehavioralEvents === false || (!!options.mappings && Object.keys(options.mappings).length > 0))
 const hubspot = (options) => (needsFull(options) ? full : main)(options)
 
 window.e2e = { AnalyticsBrowser, hubspot, HubSpot }
