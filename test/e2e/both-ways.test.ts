@@ -1,6 +1,8 @@
 // Issue 11 in Chromium with the real analytics-next (the npm page: dist/full.js for these settings):
-// HubSpot's visitor token in the requests analytics-next sends to Segment, and a consent taken back
-// stopping HubSpot's beacons, HubSpot's own included, until it is given again.
+// the region's host, mappings and HubSpot's banner as the consent (on the stand-in); HubSpot's visitor
+// token in the requests analytics-next sends to Segment, and a consent taken back stopping HubSpot's
+// beacons, HubSpot's own included, until it is given again (on the stand-in, and on HubSpot's real
+// tracker when HUBSPOT_TRACKER_JS names a copy). Form submissions: test/e2e/form-submissions.test.ts.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { HubSpotOptions } from '../../src/settings'
@@ -52,6 +54,49 @@ async function until(condition: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
+
+describe('region, mappings and the banner in Chromium (the stand-in)', () => {
+  it("region ap1: HubSpot's script from js-ap1.hs-scripts.com, and its tracker runs the commands", async () => {
+    const opened = await harness().open('npm')
+    await segmentApi(opened.page)
+    await load(opened, { portalId: PORTAL_ID, region: 'ap1' })
+    await hubSpotLoaded(opened.page)
+    expect(opened.hubspotRequests).toEqual([`https://js-ap1.hs-scripts.com/${PORTAL_ID}.js`])
+    await track(opened, 'Signed Up')
+    await until(() => opened.beacons.length >= 2, 'the event beacon')
+    expect(sentBeacons(opened).map(([file, fields]) => [file, fields.n ?? fields.k])).toEqual([['__ptq.gif', '1'], ['__ptbe.gif', 'pe62515_signed_up']])
+  })
+
+  it('mappings: the identify HubSpot receives has the email the site keeps in traits.contact.email', async () => {
+    const opened = await harness().open('npm')
+    await segmentApi(opened.page)
+    await load(opened, { portalId: PORTAL_ID, mappings: { email: 'traits.contact.email', contactProperties: 'traits.contact' } })
+    await hubSpotLoaded(opened.page)
+    await opened.page.evaluate(() => (window as unknown as PageGlobals).e2e.analytics!.identify('u1', { contact: { email: 'ada@example.com', firstName: 'Ada' } }))
+    await track(opened, 'Signed Up')
+    await until(() => opened.beacons.length >= 2, 'the event beacon')
+    // The identity rides on the next beacon, as `i`.
+    expect(new URL(opened.beacons[1]!).searchParams.get('i')).toBe('email=ada%40example.com&id=u1&firstname=Ada')
+  })
+
+  it("consentFromHubSpotBanner: nothing until HubSpot's banner allows it", async () => {
+    const opened = await harness().open('npm')
+    await segmentApi(opened.page)
+    await load(opened, { portalId: PORTAL_ID, consentFromHubSpotBanner: true })
+    await hubSpotLoaded(opened.page)
+    await track(opened, 'Before')
+    // HubSpot's banner calls each privacy consent listener on _hsp with its decision.
+    await opened.page.evaluate(() => {
+      for (const entry of (window as unknown as { _hsp: unknown[][] })._hsp) {
+        if (entry[0] === 'addPrivacyConsentListener') (entry[1] as (decision: unknown) => void)({ allowed: true, categories: { analytics: true } })
+      }
+    })
+    await track(opened, 'After')
+    await until(() => opened.beacons.length >= 2, 'the event beacon')
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect(sentBeacons(opened).map(([file, fields]) => [file, fields.n ?? fields.k])).toEqual([['__ptq.gif', '1'], ['__ptbe.gif', 'pe62515_after']])
+  })
+})
 
 describe.each(TRACKERS)("with HubSpot's %s tracker", (tracker) => {
   const open = () => harness().open('npm', tracker === 'real' ? { tracker: 'real' } : {})

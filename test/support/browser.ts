@@ -42,7 +42,7 @@ export function realTracker(portalId: string): string {
 }
 
 /** HubSpot's script hosts: the tracking loader, the analytics script, the Forms SDK. */
-export const HUBSPOT_HOSTS = /^https:\/\/js(-eu1)?\.(hs-scripts\.com|hsforms\.net|hs-analytics\.net)\//
+export const HUBSPOT_HOSTS = /^https:\/\/js(-(na2|eu1|ap1))?\.(hs-scripts\.com|hsforms\.net|hs-analytics\.net)\//
 /** Where HubSpot's tracker sends its beacons (images with everything in the query string). */
 export const BEACON_HOSTS = /^https:\/\/track(-eu1)?\.hubspot\.com\//
 
