@@ -232,7 +232,7 @@ function showFormCall(ctx: Context): Context {
   const event = ctx.event
   if (event.integrations?.HubSpot === false) {
     const call = event.type === 'track' ? `analytics.track(${JSON.stringify(event.event)}, ${code(event.properties)})` : `analytics.identify(${code(event.traits)})`
-    addEntry({ type: event.type, call: `HubSpot form → ${call}`, commands: [], notes: ['HubSpot already has the submission (integrations: { HubSpot: false })'] })
+    addEntry({ type: event.type, call: `HubSpot form → ${call}`, commands: [], notes: ['HubSpot already has the submission (integrations: { HubSpot: false, …})'] })
   }
   return ctx
 }

@@ -40,6 +40,24 @@ type WithLoaded = BrowserWindow & { [LOADED]?: Set<string> }
 
 const REVOKE = ['revokeCookieConsent']
 
+/** `localStorage`, which a sandboxed frame or a full disk may refuse: then nothing is remembered. */
+function stored(win: BrowserWindow, key: string): string | null {
+  try {
+    return win.localStorage.getItem(key)
+  } catch {
+    return null
+  }
+}
+
+function store(win: BrowserWindow, key: string, value: string | undefined): void {
+  try {
+    if (value === undefined) win.localStorage.removeItem(key)
+    else win.localStorage.setItem(key, value)
+  } catch {
+    // Not remembered: a later page cannot lift the do-not-track this one set.
+  }
+}
+
 /**
  * What both adapters share: scripts, consent, state and the queue, around the pure mapping (`mapEvent`).
  * Nothing here throws at the page: failures become log messages.
@@ -61,10 +79,14 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   // A second destination for the same Hub ID on the page stays off: HubSpot gets each call once.
   let off = false
   let scriptsRequested = false
-  // The visitor took back a required category: HubSpot's tracker was told not to track.
-  let withdrawn = false
-  // With `consentFromHubSpotBanner`, nothing is sent until HubSpot's cookie banner allows it.
-  let blocked = settings.consentFromHubSpotBanner
+  // The visitor took back a required category: HubSpot's tracker was told not to track. Remembered
+  // across pages, as HubSpot's do-not-track cookie is, so that consent given on a later page lifts it.
+  const WITHDRAWN = `hubspot-destination.withdrawn.${settings.portalId}`
+  let withdrawn = stored(win, WITHDRAWN) === '1'
+  // With `consentFromHubSpotBanner`: HubSpot's cookie banner's decision. Until it is made, what would
+  // be sent waits (a hundred calls at most); a yes sends it, a no drops it.
+  let banner: boolean | undefined
+  let undecided: HubSpotCommand[][] = []
   let stopFeatures = (): void => {}
   let ready = Promise.resolve()
 
@@ -87,7 +109,21 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   function consentFrom(event: SegmentEvent): boolean {
     if (!loaded || scriptsRequested || !grantsConsent(event, settings.consentCategories)) return false
     requestScripts()
+    // Taken back on an earlier page, given now: HubSpot's do-not-track cookie goes before its first view.
+    if (withdrawn) setWithdrawn(false)
     return true
+  }
+
+  /** Tells HubSpot's tracker; before it has run, straight into `_hsq`, ahead of the view it records when it runs. */
+  function tellTracker(command: HubSpotCommand): void {
+    if (viewPending()) queue.early([command])
+    else queue.push([command])
+  }
+
+  function setWithdrawn(value: boolean): void {
+    withdrawn = value
+    store(win, WITHDRAWN, value ? '1' : undefined)
+    tellTracker(value ? ['doNotTrack'] : ['doNotTrack', { track: true }])
   }
 
   /** Asks HubSpot's cookie banner to remove HubSpot's cookies; until it reads `_hsp`, one request waiting there is enough. */
@@ -103,13 +139,9 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
   function followConsent(event: SegmentEvent): void {
     if (!scriptsRequested) return
     if (!withdrawn && withdrawsConsent(event, settings.consentCategories)) {
-      withdrawn = true
-      queue.push([['doNotTrack']])
+      setWithdrawn(true)
       revokeCookies()
-    } else if (withdrawn && grantsConsent(event, settings.consentCategories)) {
-      withdrawn = false
-      queue.push([['doNotTrack', { track: true }]])
-    }
+    } else if (withdrawn && grantsConsent(event, settings.consentCategories)) setWithdrawn(false)
   }
 
   /** Whether HubSpot's automatic first view is still to come; learns it from `_hsq` when its callback was lost. */
@@ -164,8 +196,14 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
           settings,
           analytics: analytics ?? {},
           push: queue.push,
-          consented: (event) => scriptsRequested && !withdrawn && !blocked && (event === undefined || grantsConsent(event, settings.consentCategories)),
-          allow: (allowed) => (blocked = !allowed),
+          consented: (event) =>
+            loaded && scriptsRequested && !withdrawn && (!settings.consentFromHubSpotBanner || banner === true) && (event === undefined || grantsConsent(event, settings.consentCategories)),
+          allow: (allowed) => {
+            banner = allowed
+            const waiting = undecided
+            undecided = []
+            if (allowed) for (const commands of waiting) queue.push(commands)
+          },
           log,
         }
         stopFeatures = features.attach?.(context) ?? stopFeatures
@@ -202,10 +240,14 @@ export function createDestination(win: BrowserWindow, settings: HubSpotSettings,
         const early = pending && (first || (!state.pageSeen && !queue.waiting() && queue.ahead() < 10))
         const mapping = first && !pending ? afterAutoView(event) : mapEvent(event, settings, state, features)
         state = mapping.state
-        // With `consentFromHubSpotBanner`, nothing goes out before HubSpot's banner allows it (the page still counts as seen).
-        if (blocked) return log.debug(`not sent: ${__DEV__ ? "HubSpot's cookie banner has not allowed tracking" : 'no consent'}`)
         if (mapping.skipped) log.debug(`not sent: ${mapping.skipped}`)
         for (const note of mapping.notes ?? []) log.debug(note)
+        // With `consentFromHubSpotBanner`, nothing goes out before HubSpot's banner allows it (the page still counts as seen).
+        if (settings.consentFromHubSpotBanner && banner !== true) {
+          if (banner === undefined && undecided.length < 100) undecided.push(mapping.commands)
+          else if (mapping.commands.length) log.debug(`not sent: ${__DEV__ ? "HubSpot's cookie banner has not allowed tracking" : 'no consent'}`)
+          return
+        }
         deliver(mapping.commands, early)
       } catch (error) {
         log.debug(`dropped an event: ${reason(error)}`)

@@ -1,7 +1,8 @@
 import type { BrowserWindow } from './loader'
-import { ownKeys } from './flatten'
+import { isRecord, ownKeys } from './flatten'
 import type { Log } from './log'
-import { HubSpotSettingsError, type FieldMappings, type HubSpotSettings } from './settings'
+import type { FieldMappings, HubSpotSettings } from './settings'
+import { fail } from './settings-check'
 import type { HubSpotCommand, SegmentEvent } from './types'
 
 /** A source middleware's argument, as analytics-next hands it (`payload.obj` is the event on its way out). */
@@ -51,15 +52,21 @@ export interface Features {
   attach?: (context: FeatureContext) => () => void
 }
 
-// The settings a site switches on that need a feature, each with the value that switches it on.
+// The settings a site switches on that need a feature, each with the value that switches it on
+// (undefined: `mappings` and `formFields`, which the main plugin keeps as given, unchecked).
 const OPT_IN: ReadonlyArray<[keyof HubSpotSettings, unknown]> = [
   ['loadFormsSdk', true],
   ['useCustomBehavioralEvents', false],
   ['mappings', undefined],
+  ['formFields', undefined],
   ['trackFormSubmissions', true],
   ['attachUserToken', true],
   ['consentFromHubSpotBanner', true],
 ]
+
+/** Anything but nothing: an empty plain object or list is no setting; a `Map`, a string or `[]` of mappings is. */
+const given = (value: unknown, name: keyof HubSpotSettings): boolean =>
+  !(name === 'formFields' ? Array.isArray(value) && !value.length : isRecord(value) && !ownKeys(value).length)
 
 /** The entry whose plugin has every feature. */
 export const FULL_ENTRY = 'hubspot-destination/full'
@@ -70,11 +77,8 @@ export function checkFeatures(settings: HubSpotSettings, features: Features): vo
   if (features.attach) return
   for (const [name, on] of OPT_IN) {
     const value = settings[name]
-    // `mappings` as the main plugin keeps it: whatever was given, unchecked; an empty object is none.
-    if (on === undefined ? typeof value !== 'object' || ownKeys(value).length > 0 : value === on) {
-      // The value that asks for the feature: `loadFormsSdk: true`, `useCustomBehavioralEvents: false`, `mappings: {…}`.
-      const value = typeof settings[name] === 'object' ? '{…}' : String(settings[name])
-      throw new HubSpotSettingsError(name, `${value} needs ${__DEV__ ? `the plugin of "${FULL_ENTRY}": import { hubspot } from '${FULL_ENTRY}'` : FULL_ENTRY}`)
+    if (on === undefined ? given(value, name) : value === on) {
+      fail(name, `needs ${__DEV__ ? `the plugin of "${FULL_ENTRY}": import { hubspot } from '${FULL_ENTRY}'` : FULL_ENTRY}`, value)
     }
   }
 }

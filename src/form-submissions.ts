@@ -36,7 +36,7 @@ const OBJECT_TYPE = /^\d+-\d+\//
 const EMAIL = /^[^\s@"<>,;:()[\]\\]{1,64}@(?:[^\s@"<>,;:()[\]\\.]+\.)+[^\s@"<>,;:()[\]\\.]{2,}$/u
 
 // Names that hold a secret or payment data, whatever the allow-list says: words inside a name, and whole words.
-const SECRET_PARTS = /password|passwd|passphrase|passcode|creditcard|debitcard|cardnumber|cardno|ccnum|cardholder|securitycode|cardexp|ccexp|expirydate|expirationdate|socialsecurity|routingnumber|accountnumber|bankaccount|sortcode/
+const SECRET_PARTS = /password|passwd|passphrase|passcode|creditcard|debitcard|cardnumber|cardno|ccnum|cardholder|securitycode|cardexp|ccexp|expirydate|expirationdate|socialsecurity|routingnumber|routing|accountnumber|bankaccount|sortcode|nationalid|nationalinsurance|passport|taxid|taxnumber|socialinsurance|driverslicen[cs]e/
 const SECRET_WORDS = new Set([
   'pwd', 'pass', 'pin', 'secret', 'otp', 'token',
   'card', 'cc', 'pan', 'cvc', 'cvv', 'cvc2', 'cvv2', 'cvn', 'csc', 'exp', 'expiry', 'expiration',
@@ -169,7 +169,7 @@ function call(object: unknown, name: string): unknown {
  * `trackFormSubmissions`: each successful HubSpot form submission on the page becomes Segment calls:
  * `identify({ email })` when the form holds an email-shaped one, then `track('Form Submitted', { form_id, … })`
  * with the fields `formFields` lists (never one whose name or value looks like a secret or payment data).
- * Both are marked `integrations: { HubSpot: false }`: HubSpot has the submission already. Nothing is sent
+ * Both are marked `integrations: { HubSpot: false, 'HubSpot Cloud Mode (Actions)': false }`: HubSpot has the submission already. Nothing is sent
  * without consent, and nothing here throws at the page. Returns what stops listening.
  */
 export function trackFormSubmissions(context: FeatureContext): () => void {
@@ -236,7 +236,8 @@ export function trackFormSubmissions(context: FeatureContext): () => void {
       else properties[key] = kept
     }
     if (left.length) debug(`${__DEV__ ? 'HubSpot form fields left out (a secret, payment data, or a value that cannot be sent)' : 'fields left out'}: ${left.slice(0, 10).join(', ')}`)
-    const options = () => ({ integrations: { HubSpot: false } })
+    // HubSpot has the submission: not to this destination, nor to Segment's cloud-mode HubSpot destinations.
+    const options = () => ({ integrations: { HubSpot: false, 'HubSpot Cloud Mode (Actions)': false } })
     if (email) send('identify', { email }, options())
     send('track', FORM_SUBMITTED, properties, options())
   }

@@ -20,7 +20,11 @@ export function mapFields(event: SegmentEvent, mappings: Readonly<FieldMappings>
   const read = (name: keyof FieldMappings): unknown => (mappings[name] === undefined ? undefined : valueAt(event, mappings[name]!))
   const out: Record<string, unknown> = { ...event }
   const contact = read('contactProperties')
-  if (type === 'identify' && isRecord(contact)) out.traits = contact
+  if (type === 'identify' && isRecord(contact)) {
+    // The email is still read where it is by default, unless `email` is mapped too.
+    const email = field(event.traits, 'email')
+    out.traits = email === undefined ? contact : { ...contact, email }
+  }
   const userId = read('userId')
   if (typeof userId === 'string' || typeof userId === 'number') out.userId = userId
   const email = read('email')

@@ -159,7 +159,9 @@ export function parseCoreSettings(options: unknown, optIn?: typeof parseOptInSet
     events: parseOne('events', () => parseEvents(read('events'))),
     consentCategories: parseOne('consentCategories', () => parseNames('consentCategories', read('consentCategories'))),
     // Without their checks (the main plugin): kept as given, so that one set is reported as needing the full plugin.
-    ...(optIn ? parseOne('mappings', () => optIn(read)) : { formFields: [], mappings: (read('mappings') ?? {}) as FieldMappings }),
+    ...(optIn
+      ? parseOne('mappings', () => optIn(read))
+      : { formFields: (read('formFields') ?? []) as string[], mappings: (read('mappings') ?? {}) as FieldMappings }),
   }
   for (const [name, fallback] of Object.entries(DEFAULT_OPTIONS)) {
     if (typeof fallback !== 'boolean') continue

@@ -79,12 +79,15 @@ describe('region, mappings and the banner in Chromium (the stand-in)', () => {
     expect(new URL(opened.beacons[1]!).searchParams.get('i')).toBe('email=ada%40example.com&id=u1&firstname=Ada')
   })
 
-  it("consentFromHubSpotBanner: nothing until HubSpot's banner allows it", async () => {
+  it("consentFromHubSpotBanner: nothing until HubSpot's banner allows it; then what waited, in order", async () => {
     const opened = await harness().open('npm')
     await segmentApi(opened.page)
     await load(opened, { portalId: PORTAL_ID, consentFromHubSpotBanner: true })
     await hubSpotLoaded(opened.page)
     await track(opened, 'Before')
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    // Only HubSpot's own view so far: the event waits for the banner.
+    expect(opened.beacons).toHaveLength(1)
     // HubSpot's banner calls each privacy consent listener on _hsp with its decision.
     await opened.page.evaluate(() => {
       for (const entry of (window as unknown as { _hsp: unknown[][] })._hsp) {
@@ -92,9 +95,13 @@ describe('region, mappings and the banner in Chromium (the stand-in)', () => {
       }
     })
     await track(opened, 'After')
-    await until(() => opened.beacons.length >= 2, 'the event beacon')
+    await until(() => opened.beacons.length >= 3, 'the event beacons')
     await new Promise((resolve) => setTimeout(resolve, 150))
-    expect(sentBeacons(opened).map(([file, fields]) => [file, fields.n ?? fields.k])).toEqual([['__ptq.gif', '1'], ['__ptbe.gif', 'pe62515_after']])
+    expect(sentBeacons(opened).map(([file, fields]) => [file, fields.n ?? fields.k])).toEqual([
+      ['__ptq.gif', '1'],
+      ['__ptbe.gif', 'pe62515_before'],
+      ['__ptbe.gif', 'pe62515_after'],
+    ])
   })
 })
 

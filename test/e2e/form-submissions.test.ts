@@ -110,7 +110,7 @@ describe.each(['npm', 'umd'] as const)('HubSpot forms in a %s page', (kind) => {
       { legacyId: LEGACY_FORM, newId: NEW_FORM },
     )
 
-    const HubSpotOff = { HubSpot: false }
+    const HubSpotOff = { HubSpot: false, 'HubSpot Cloud Mode (Actions)': false }
     expect((await segmentCalls(calls, 5)).map(brief)).toEqual([
       { path: '/v1/p', type: 'page', event: undefined, traits: undefined, properties: undefined, integrations: {}, userId: null },
       { path: '/v1/i', type: 'identify', event: undefined, traits: { email: 'ada@example.com' }, properties: undefined, integrations: HubSpotOff, userId: null },

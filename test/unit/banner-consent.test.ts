@@ -1,8 +1,8 @@
 /**
  * Issue 11, "Consent both ways": with `consentFromHubSpotBanner`, HubSpot's own cookie banner decides.
  * The destination adds HubSpot's script (the banner comes with it) and listens on `_hsp` with HubSpot's
- * privacy consent listener; nothing goes to `_hsq` before the banner allows analytics cookies, or after
- * it is told no. The banner here is a stand-in: it calls each `addPrivacyConsentListener` callback with
+ * privacy consent listener; nothing goes to `_hsq` before the banner allows analytics cookies (what came
+ * before waits for its decision), or after it is told no. The banner here is a stand-in: it calls each `addPrivacyConsentListener` callback with
  * the decision object HubSpot documents (`allowed`, `categories.analytics`, ...).
  */
 import { AnalyticsBrowser, type Analytics } from '@segment/analytics-next'
@@ -43,16 +43,38 @@ describe('consentFromHubSpotBanner', () => {
     expect((window as { _hsp?: unknown[] })._hsp).toEqual([['addPrivacyConsentListener', expect.any(Function)]])
   })
 
-  it('nothing is sent before the banner allows it; after, every call; when the visitor says no, nothing again', async () => {
+  it('calls made before the banner decides wait, and go out in order when it allows tracking', async () => {
     const analytics = await analyticsWith({ consentFromHubSpotBanner: true })
+    await analytics.identify('u1', { email: 'ada@example.com' })
     await analytics.track('Before')
+    expect(hsq()).toEqual([])
+    bannerDecides(decision(true))
+    await analytics.track('After')
+    expect(hsq()).toEqual([
+      ['identify', { email: 'ada@example.com', id: 'u1' }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_before', properties: {} }],
+      ['trackCustomBehavioralEvent', { name: 'pe62515_after', properties: {} }],
+    ])
+  })
+
+  it('a no drops what waited, and what comes after, until a later yes', async () => {
+    const analytics = await analyticsWith({ consentFromHubSpotBanner: true })
+    await analytics.track('Waiting')
+    bannerDecides(decision(false))
+    await analytics.track('Declined')
     expect(hsq()).toEqual([])
     expect(debug.mock.calls.map(String)).toContain("[hubspot-destination] not sent: HubSpot's cookie banner has not allowed tracking")
     bannerDecides(decision(true))
     await analytics.track('Allowed')
-    bannerDecides(decision(false))
-    await analytics.track('Declined')
     expect(hsq()).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_allowed', properties: {} }]])
+  })
+
+  it('at most a hundred calls wait for the decision', async () => {
+    const analytics = await analyticsWith({ consentFromHubSpotBanner: true })
+    for (let i = 0; i < 105; i++) await analytics.track(`Event ${i}`)
+    bannerDecides(decision(true))
+    expect(hsq()).toHaveLength(100)
+    expect(hsq()[99]).toEqual(['trackCustomBehavioralEvent', { name: 'pe62515_event_99', properties: {} }])
   })
 
   it("the banner's analytics category alone counts, as HubSpot's tracker reads it", async () => {
@@ -75,7 +97,7 @@ describe('consentFromHubSpotBanner', () => {
     mainHubspot({ portalId: '62515', consentFromHubSpotBanner: true })
     expect(error.mock.calls).toEqual([
       [
-        `[hubspot-destination] HubSpot setting "consentFromHubSpotBanner" true needs the plugin of "hubspot-destination/full": import { hubspot } from 'hubspot-destination/full'. HubSpot is off; analytics and other destinations run as usual`,
+        `[hubspot-destination] HubSpot setting "consentFromHubSpotBanner" needs the plugin of "hubspot-destination/full": import { hubspot } from 'hubspot-destination/full'; got true. HubSpot is off; analytics and other destinations run as usual`,
       ],
     ])
   })

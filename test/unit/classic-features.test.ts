@@ -67,14 +67,21 @@ describe('the classic integration, with settings from the CDN', () => {
     expect(hsq()).toEqual([])
   })
 
-  it('consentFromHubSpotBanner: nothing before the banner allows it', async () => {
+  it('consentFromHubSpotBanner: what comes before the banner allows it waits for it', async () => {
     trackerRunning()
     const [analytics] = await load({ consentFromHubSpotBanner: true })
     await analytics.track('Before')
     const listener = ((window as { _hsp?: unknown[][] })._hsp ?? []).find((entry) => entry[0] === 'addPrivacyConsentListener')?.[1] as (d: unknown) => void
     listener({ allowed: true, categories: { analytics: true } })
     await analytics.track('After')
-    await vi.waitFor(() => expect(hsq()).toEqual([['trackCustomBehavioralEvent', { name: 'pe62515_after', properties: {} }]]), RELEASE)
+    await vi.waitFor(
+      () =>
+        expect(hsq()).toEqual([
+          ['trackCustomBehavioralEvent', { name: 'pe62515_before', properties: {} }],
+          ['trackCustomBehavioralEvent', { name: 'pe62515_after', properties: {} }],
+        ]),
+      RELEASE,
+    )
   })
 
   it('mappings: the email where the site keeps it', async () => {

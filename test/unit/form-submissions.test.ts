@@ -63,7 +63,7 @@ async function settle(): Promise<void> {
 
 const FORM = '8a3c6d1e-4b2f-4c9a-9e7d-0f1b2c3d4e5f'
 const OTHER_FORM = '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9'
-const MARKED = { integrations: { HubSpot: false } }
+const MARKED = { integrations: { HubSpot: false, 'HubSpot Cloud Mode (Actions)': false } }
 
 /** The feature on its own, with a recording analytics and log; `consent.granted` is read at each submission. */
 function listen(options: Partial<HubSpotOptions> = {}) {
@@ -370,6 +370,7 @@ describe('passwords and payment data: never sent, even when listed', () => {
     'credit_card', 'creditCardNumber', 'card', 'card-number', 'cc_number', 'ccnum', 'cc', 'pan', 'cvc', 'CVV', 'cvv2', 'csc', 'security_code',
     'exp', 'expiry', 'card_expiration', 'expiry_date', 'cc-exp', 'iban', 'IBAN', 'bic', 'swift', 'bank_account', 'account_number', 'routing_number', 'sort_code',
     'ssn', 'social_security_number', 'sin', 'pin',
+    'national_id', 'nationalId', 'passport_number', 'tax_id', 'bank_routing', 'drivers_license',
   ])('%s is a secret or payment field', (name) => {
     expect(isSecretName(name)).toBe(true)
   })
@@ -732,8 +733,8 @@ describe('with analytics-next and the plugin of hubspot-destination/full', () =>
       await settle()
       expect(recording.events.map(({ type, event, traits, properties, integrations }) => ({ type, event, traits, properties, integrations }))).toEqual([
         // `Segment.io: false` is this test's load option (no Segment API here); `HubSpot: false` is the call's.
-        { type: 'identify', event: undefined, traits: { email: 'ada@example.com' }, properties: undefined, integrations: { 'Segment.io': false, HubSpot: false } },
-        { type: 'track', event: FORM_SUBMITTED, traits: undefined, properties: { form_id: FORM, firstname: 'Ada' }, integrations: { 'Segment.io': false, HubSpot: false } },
+        { type: 'identify', event: undefined, traits: { email: 'ada@example.com' }, properties: undefined, integrations: { 'Segment.io': false, HubSpot: false, 'HubSpot Cloud Mode (Actions)': false } },
+        { type: 'track', event: FORM_SUBMITTED, traits: undefined, properties: { form_id: FORM, firstname: 'Ada' }, integrations: { 'Segment.io': false, HubSpot: false, 'HubSpot Cloud Mode (Actions)': false } },
       ])
       expect(recording.events[0]!.userId).toBeNull()
       // HubSpot has the submission already: nothing of it went to _hsq.

@@ -25,6 +25,11 @@ describe('mappings, through toCommands', () => {
     ])
   })
 
+  it('identify: with only the contact properties mapped, the email is still read from traits.email', () => {
+    const event = { type: 'identify', userId: 'u1', traits: { email: 'ada@example.com', contact: { plan: 'pro' } } }
+    expect(commands(event, { contactProperties: 'traits.contact' })).toEqual([['identify', { email: 'ada@example.com', id: 'u1', plan: 'pro' }]])
+  })
+
   it('identify: the contact id from another field', () => {
     const event = { type: 'identify', userId: 'u1', traits: { email: 'ada@example.com', account: { id: 'acct-7' } } }
     expect(commands(event, { userId: 'traits.account.id' })).toEqual([['identify', { email: 'ada@example.com', id: 'acct-7', account_id: 'acct-7' }]])

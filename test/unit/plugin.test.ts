@@ -238,15 +238,19 @@ describe('hubspot() settings', () => {
     ['useCustomBehavioralEvents', { useCustomBehavioralEvents: false }, 'false'],
     ['trackFormSubmissions', { trackFormSubmissions: true }, 'true'],
     ['attachUserToken', { attachUserToken: true }, 'true'],
-    ['mappings', { mappings: { email: 'traits.contact.email' } }, '{…}'],
+    ['mappings', { mappings: { email: 'traits.contact.email' } }, 'an object'],
+    ['mappings', { mappings: [] }, 'an array'],
+    ['mappings', { mappings: new Map([['email', 'traits.contact.email']]) }, 'an object'],
+    ['formFields', { formFields: ['company'] }, 'an array'],
+    ['formFields', { formFields: 42 }, '42'],
   ])('%s needs the plugin of hubspot-destination/full: a console error names the setting and HubSpot stays off', async (setting, options, value) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const analytics = await loadAnalytics([hubspot({ portalId: '62515', ...options })])
+    const analytics = await loadAnalytics([hubspot({ portalId: '62515', ...options } as HubSpotOptions)])
     await analytics.track('Signed Up')
     const canonical = setting === 'loadFormsSDK' ? 'loadFormsSdk' : setting
     expect(error.mock.calls).toEqual([
       [
-        `[hubspot-destination] HubSpot setting "${canonical}" ${value} needs the plugin of "hubspot-destination/full": import { hubspot } from 'hubspot-destination/full'. HubSpot is off; analytics and other destinations run as usual`,
+        `[hubspot-destination] HubSpot setting "${canonical}" needs the plugin of "hubspot-destination/full": import { hubspot } from 'hubspot-destination/full'; got ${value}. HubSpot is off; analytics and other destinations run as usual`,
       ],
     ])
     expect(page._hsq).toBeUndefined()

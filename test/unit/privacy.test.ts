@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { HubSpot } from '../../src/classic'
 import { hubspot } from '../../src/plugin'
 import type { HubSpotOptions } from '../../src/settings'
-import { reachedHubSpot, resetPage } from './helpers'
+import { forgetDestinations, reachedHubSpot, resetPage } from './helpers'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }
 const win = window as HsWindow
@@ -124,12 +124,15 @@ describe('consentCategories, with the plugin', () => {
     expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_both')])
   })
 
-  it('consent is per event: once the script is loaded, a denying event is still dropped, and tells HubSpot to stop once', async () => {
+  it('consent is per event: once the script is added, a denying event is still dropped, and tells HubSpot to stop, once', async () => {
     const { send } = loadedPlugin({ consentCategories: ADVERTISING })
     send({ type: 'track', event: 'Yes', context: granted('Advertising') })
     send({ type: 'track', event: 'No', context: denied('Advertising') })
     send({ type: 'identify', traits: { email: 'ada@example.com' }, context: denied('Advertising') })
-    expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes'), ['doNotTrack']])
+    // Taken back before HubSpot's script has run: doNotTrack goes ahead of the view it records when it runs,
+    // so nothing at all leaves the page, that view included.
+    expect(await reachedHubSpot()).toEqual([['doNotTrack'], VIEW, event('pe62515_yes')])
+    expect((window as unknown as { __hubspot: { beacons: string[] } }).__hubspot.beacons).toEqual([])
     expect(scriptSources()).toEqual([TRACKING_SRC])
   })
 
@@ -166,6 +169,7 @@ describe('consent taken back reaches HubSpot (issue 11, "Consent both ways")', (
   it('granted again: doNotTrack with { track: true } goes before the event, which HubSpot then receives', async () => {
     const { send } = loadedPlugin({ consentCategories: ADVERTISING })
     send({ type: 'track', event: 'Yes', context: granted('Advertising') })
+    await reachedHubSpot()
     send({ type: 'track', event: 'No', context: denied('Advertising') })
     send({ type: 'track', event: 'No again', context: denied('Advertising') })
     send({ type: 'track', event: 'Back', context: granted('Advertising') })
@@ -174,6 +178,25 @@ describe('consent taken back reaches HubSpot (issue 11, "Consent both ways")', (
     expect(beacons().at(-1)).toMatch(/__ptbe\.gif\?n=pe62515_back&/)
     // One request to HubSpot's cookie banner for the one withdrawal.
     expect(win._hsp).toEqual([['revokeCookieConsent']])
+  })
+
+  it('taken back on one page, given on a later one: HubSpot tracks again from that page on', async () => {
+    const first = loadedPlugin({ consentCategories: ADVERTISING })
+    first.send({ type: 'track', event: 'Yes', context: granted('Advertising') })
+    await reachedHubSpot()
+    first.send({ type: 'track', event: 'No', context: denied('Advertising') })
+    await reachedHubSpot()
+    expect(doNotTrackCookie()).toBe(true)
+    // The next page: a new document, with the visitor's cookies and storage.
+    for (const script of Array.from(document.getElementsByTagName('script'))) script.remove()
+    for (const name of ['_hsq', '_hsp', '__hubspot', '_hstc_ran']) delete (window as unknown as Record<string, unknown>)[name]
+    forgetDestinations()
+    const next = loadedPlugin({ consentCategories: ADVERTISING })
+    next.send({ type: 'track', event: 'Again', context: granted('Advertising') })
+    // The lift goes ahead of HubSpot's automatic view, which is then sent, and so is the event.
+    expect(await reachedHubSpot()).toEqual([['doNotTrack', { track: true }], VIEW, event('pe62515_again')])
+    expect(doNotTrackCookie()).toBe(false)
+    expect(beacons().map((url) => /__pt(q|be)\.gif/.exec(url)![0])).toEqual(['__ptq.gif', '__ptbe.gif'])
   })
 
   it('a denial before HubSpot\'s script was ever added is no withdrawal: nothing of HubSpot\'s is on the page to stop', async () => {
@@ -195,7 +218,8 @@ describe('consent taken back reaches HubSpot (issue 11, "Consent both ways")', (
     const integration = new HubSpot({ portalId: '62515', consentCategories: ADVERTISING }) as unknown as Classic
     integration.initialize()
     integration.track(facade({ event: 'Yes', context: granted('Advertising') }))
-    integration.track(facade({ event: 'No', context: denied('Advertising') }))
+    await reachedHubSpot()
+    integration.page(facade({ context: denied('Advertising') }))
     expect(await reachedHubSpot()).toEqual([['setPath', '/'], VIEW, event('pe62515_yes'), ['doNotTrack']])
   })
 })
@@ -284,6 +308,7 @@ describe('privacy with the real analytics-next', () => {
     const analytics = await analyticsWith({ plugins: [hubspot({ portalId: '62515', consentCategories: ADVERTISING })] })
     const consent = (granted: boolean) => ({ context: { consent: { categoryPreferences: { Advertising: granted } } } })
     await analytics.track('Yes', {}, consent(true))
+    await reachedHubSpot()
     await analytics.track('No', {}, consent(false))
     await analytics.track('Back', {}, consent(true))
     expect(await reachedHubSpot()).toEqual([VIEW, event('pe62515_yes'), ['doNotTrack'], ['doNotTrack', { track: true }], event('pe62515_back')])

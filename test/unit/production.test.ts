@@ -57,7 +57,7 @@ describe('settings errors in the production build name the setting and the bad v
     await AnalyticsBrowser.load({ writeKey: 'test', cdnSettings: { integrations: { 'Segment.io': { apiKey: 'test' } } }, plugins }, { integrations: { 'Segment.io': false } })
     expect(error.mock.calls).toEqual([
       ['[hubspot-destination] HubSpot setting "portalId" must be digits; got "abc". HubSpot is off'],
-      ['[hubspot-destination] HubSpot setting "loadFormsSdk" true needs hubspot-destination/full. HubSpot is off'],
+      ['[hubspot-destination] HubSpot setting "loadFormsSdk" needs hubspot-destination/full; got true. HubSpot is off'],
     ])
     expect((window as { _hsq?: unknown })._hsq).toBeUndefined()
   })

@@ -109,6 +109,15 @@ describe('attachUserToken', () => {
     expect([run(), reads]).toEqual([TOKEN, 1])
   })
 
+  it('after analytics.deregister(), events carry no token', async () => {
+    document.cookie = `hubspotutk=${TOKEN}; path=/`
+    const { analytics, tokens } = await recorded({})
+    await analytics.track('On')
+    await analytics.deregister('HubSpot')
+    await analytics.track('Off')
+    expect(tokens()).toEqual([TOKEN, undefined])
+  })
+
   it('a cookie that is not a HubSpot token (32 hex digits) is not sent', async () => {
     document.cookie = 'hubspotutk=<script>; path=/'
     const { analytics, tokens } = await recorded({})
