@@ -5,7 +5,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 
 // The `hubspot-destination` command: one file for Node, added to dist/ after the library build.
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  entry: { cli: 'src/cli/index.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node18',

@@ -15,7 +15,7 @@ const define = {
 // domify (bundled with @segment/analytics.js-integration) assigns innerHTML when its module runs, which a
 // Trusted Types policy forbids; only `.tag()` templates use it, and this package declares none.
 const esbuildOptions: Options['esbuildOptions'] = (options) => {
-  options.alias = { ...options.alias, domify: './src/bundles/domify.cjs' }
+  options.alias = { ...options.alias, domify: './src/browser/bundles/domify.cjs' }
   // Folds `__DEV__ ? long : short` so the files hold only the build's own messages; names and lines stay readable.
   options.minifySyntax = true
 }
@@ -43,7 +43,13 @@ const browserScript = (entry: Record<string, string>, options: Options = {}): Op
 })
 
 // Classic and plugin are entries of their own so that bundlers can drop the one a site doesn't import.
-const LIBRARY_ENTRIES = { index: 'src/index.ts', full: 'src/full.ts', normalize: 'src/normalize.ts', classic: 'src/classic.ts', plugin: 'src/plugin.ts' }
+const LIBRARY_ENTRIES = {
+  index: 'src/index.ts',
+  full: 'src/browser/full.ts',
+  normalize: 'src/core/normalize.ts',
+  classic: 'src/browser/classic.ts',
+  plugin: 'src/browser/plugin.ts',
+}
 
 export default defineConfig([
   {
@@ -62,7 +68,7 @@ export default defineConfig([
   },
   // dist/development/: the same entries with long messages, for the `development` export condition.
   {
-    entry: { index: 'src/index.ts', full: 'src/full.ts' },
+    entry: { index: 'src/index.ts', full: 'src/browser/full.ts' },
     outDir: 'dist/development',
     format: ['esm', 'cjs'],
     platform: 'browser',
@@ -76,8 +82,8 @@ export default defineConfig([
     esbuildOptions,
   },
   // dist/hubspot.iife.js: `<script>` build exposing window.HubSpotDestination = { hubspot, HubSpot }.
-  browserScript({ 'hubspot.iife': 'src/bundles/iife.ts' }, { sourcemap: true }),
+  browserScript({ 'hubspot.iife': 'src/browser/bundles/iife.ts' }, { sourcemap: true }),
   // dist/hubspot.dynamic.js: gzipped by scripts/build-cdn.mjs into the self-hosted CDN layout
   // (dist/next-integrations/integrations/hubspot/<version>/hubspot.dynamic.js.gz).
-  browserScript({ 'hubspot.dynamic': 'src/bundles/dynamic.ts' }),
+  browserScript({ 'hubspot.dynamic': 'src/browser/bundles/dynamic.ts' }),
 ])

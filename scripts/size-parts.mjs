@@ -3,7 +3,7 @@
 import { build, transform } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 
-const entry = process.argv[2] ?? "export { hubspot } from './src/plugin.ts'"
+const entry = process.argv[2] ?? "export { hubspot } from './src/browser/plugin.ts'"
 const define = { __VERSION__: '"0.0.0"', __DEV__: 'false', global: 'globalThis' }
 const common = { stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2020', define, treeShaking: true }
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { INITIAL_STATE, type MappingState } from '../commands'
-import { closestName } from '../closest-name'
-import { HubSpotSettingsError, parseSettings, type HubSpotOptions, type HubSpotSettings } from '../settings'
+import { INITIAL_STATE, type MappingState } from '../browser/commands'
+import { closestName } from '../core/closest-name'
+import { HubSpotSettingsError, parseSettings, type HubSpotOptions, type HubSpotSettings } from '../core/settings'
 
 /** Bad command line or settings: exit code 2, and the message says which option. */
 export class UsageError extends Error {

@@ -1,6 +1,6 @@
-import type { HubSpotSettings } from '../settings'
-import type { HubSpotCommand } from '../types'
-import { formsSdkUrl, trackingScriptUrl } from '../urls'
+import type { HubSpotSettings } from '../core/settings'
+import type { HubSpotCommand } from '../core/types'
+import { formsSdkUrl, trackingScriptUrl } from '../browser/urls'
 import type { LineResult } from './preview'
 
 /** Wider commands are printed one property a line. */

@@ -1,6 +1,6 @@
-import { toCommands, type MappingState } from '../commands'
-import type { HubSpotSettings } from '../settings'
-import type { HubSpotCommand, SegmentEvent } from '../types'
+import { toCommands, type MappingState } from '../browser/commands'
+import type { HubSpotSettings } from '../core/settings'
+import type { HubSpotCommand, SegmentEvent } from '../core/types'
 
 /** The call types of the Segment spec; anything else on a line is a mistake. */
 export const SEGMENT_TYPES = ['page', 'screen', 'identify', 'track', 'group', 'alias'] as const

@@ -2,7 +2,7 @@
 // analytics-next and another destination in the same page keep working at once, nothing reaches
 // window.onerror, and the destination warns once.
 import { describe, expect, it } from 'vitest'
-import type { HubSpotOptions } from '../../src/settings'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { PORTAL_ID, destinationWarnings, useHarness, type PageGlobals, type TestPage } from './harness'
 
 const harness = useHarness()

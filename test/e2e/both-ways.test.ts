@@ -5,7 +5,7 @@
 // tracker when HUBSPOT_TRACKER_JS names a copy). Form submissions: test/e2e/form-submissions.test.ts.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import type { HubSpotOptions } from '../../src/settings'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { REAL_TRACKER_PATH } from '../support/browser'
 import { PORTAL_ID, hubSpotLoaded, sentBeacons, useHarness, type PageGlobals, type TestPage } from './harness'
 

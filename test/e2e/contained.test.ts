@@ -2,7 +2,7 @@
 // Hub ID, a clobbered global or a payload built to cost millions of steps never stops analytics, never
 // reaches the page as an error, and HubSpot still gets each call once.
 import { describe, expect, it } from 'vitest'
-import type { HubSpotOptions } from '../../src/settings'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { PORTAL_ID, beaconsAfter, hubSpotLoaded, useHarness, type PageGlobals, type TestPage } from './harness'
 
 const harness = useHarness()

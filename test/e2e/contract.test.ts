@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import { identityField, readBeacon, type BeaconKind } from '../support/beacons'
 import { REAL_TRACKER_PATH } from '../support/browser'
-import type { HubSpotOptions } from '../../src/settings'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { PORTAL_ID, beaconsAfter, hubSpotLoaded, useHarness, type PageGlobals, type TestPage } from './harness'
 
 const harness = useHarness()

@@ -36,8 +36,8 @@ const BUNDLED_PAGES = ['npm', 'analytics-only'] as const
 export interface PageGlobals {
   e2e: {
     AnalyticsBrowser: typeof import('@segment/analytics-next').AnalyticsBrowser
-    hubspot: typeof import('../../src/plugin').hubspot
-    HubSpot: typeof import('../../src/classic').HubSpot
+    hubspot: typeof import('../../src/browser/plugin').hubspot
+    HubSpot: typeof import('../../src/browser/classic').HubSpot
     /** The Analytics instance a test loaded. */
     analytics?: import('@segment/analytics-next').Analytics
   }

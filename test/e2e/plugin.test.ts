@@ -3,7 +3,7 @@
 // by the stand-ins in test/fixtures; the tests assert on the beacons the tracker sent, in order
 // (test/e2e/contract.test.ts runs the same kind of scenarios against HubSpot's real tracker).
 import { describe, expect, it } from 'vitest'
-import type { HubSpotOptions } from '../../src/settings'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { identityField } from '../support/beacons'
 import { PORTAL_ID, beaconsAfter, expectQuietPage, hubSpotLoaded, received, useHarness, type PageGlobals, type TestPage } from './harness'
 

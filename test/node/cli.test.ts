@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { HELP, UsageError, parseCommandLine } from '../../src/cli/args'
 import { compact, describeCall, formatCommand, formatJson } from '../../src/cli/format'
 import { createPreview, parseEventLine } from '../../src/cli/preview'
-import { parseSettings } from '../../src/settings'
+import { parseSettings } from '../../src/core/settings'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const CLI = 'dist/cli.js'

@@ -9,8 +9,8 @@
 import fc from 'fast-check'
 import cloneDeep from 'lodash/cloneDeep'
 import isEqual from 'lodash/isEqual'
-import { normalizeKey } from '../../src/normalize'
-import type { HubSpotOptions } from '../../src/settings'
+import { normalizeKey } from '../../src/core/normalize'
+import type { HubSpotOptions } from '../../src/core/settings'
 
 // ---------------------------------------------------------------------------------------------
 // Run configuration: a fixed seed; FC_SEED / FC_PATH replay a failure, FC_RUNS runs more.

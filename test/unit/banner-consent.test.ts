@@ -7,8 +7,8 @@
  */
 import { AnalyticsBrowser, type Analytics } from '@segment/analytics-next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { hubspot } from '../../src/full'
-import { hubspot as mainHubspot } from '../../src/plugin'
+import { hubspot } from '../../src/browser/full'
+import { hubspot as mainHubspot } from '../../src/browser/plugin'
 import { hsq, resetPage, trackerRunning } from './helpers'
 
 type Decision = { allowed: boolean; categories: { necessary: boolean; analytics: boolean; advertisement: boolean; functionality: boolean } }

@@ -3,7 +3,7 @@
 // a debug note, and the walk stops after MAX_VISITS properties whatever the shape. The work is
 // asserted by counting reads, not by timing; `npm run bench` shows the cost of the worst shapes.
 import { describe, expect, it } from 'vitest'
-import { toCommands } from '../../src/commands'
+import { toCommands } from '../../src/browser/commands'
 import {
   MAX_ARRAY_LENGTH,
   MAX_KEY_LENGTH,
@@ -12,8 +12,8 @@ import {
   MAX_VALUE_LENGTH,
   MAX_VISITS,
   MAX_VISITS_BELOW_ONE,
-} from '../../src/flatten'
-import { collectProperties, normalizeProperties, normalizeTraits } from '../../src/normalize'
+} from '../../src/core/flatten'
+import { collectProperties, normalizeProperties, normalizeTraits } from '../../src/core/normalize'
 import { settingsWith } from './helpers'
 
 /** An object whose property reads are counted: `reads()` tells how many the walk made. */

@@ -5,7 +5,7 @@
  */
 import { AnalyticsBrowser, type Plugin } from '@segment/analytics-next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
+import { HubSpot } from '../../src/browser/classic'
 import { PORTAL_ID, hsq, recorder, resetPage, scripts, trackerRunning } from './helpers'
 
 // analytics-next releases a classic destination's queued calls on a timer after it is ready.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { INITIAL_STATE, toCommands, type MappingState } from '../../src/commands'
-import type { SegmentEvent } from '../../src/types'
+import { INITIAL_STATE, toCommands, type MappingState } from '../../src/browser/commands'
+import type { SegmentEvent } from '../../src/core/types'
 import { classicIntegration, settingsWith } from './helpers'
 
 const SEEN: MappingState = { pageSeen: true }

@@ -2,14 +2,14 @@
 // does, the destination neither throws at the page nor stalls, and says what it left out. Each case
 // failed before the fix.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { toCommands } from '../../src/commands'
-import { createDestination } from '../../src/destination'
-import { loadFormsSdk } from '../../src/forms'
-import { reason } from '../../src/log'
-import { toHubSpotDate } from '../../src/normalize'
-import { hubspot } from '../../src/plugin'
-import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
+import { HubSpot } from '../../src/browser/classic'
+import { toCommands } from '../../src/browser/commands'
+import { createDestination } from '../../src/browser/destination'
+import { loadFormsSdk } from '../../src/browser/forms'
+import { reason } from '../../src/core/log'
+import { toHubSpotDate } from '../../src/core/normalize'
+import { hubspot } from '../../src/browser/plugin'
+import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/core/settings'
 import { PORTAL_ID, boom, page, reachedHubSpot, resetPage, revokedProxy as revoked, scripts, settingsWith } from './helpers'
 
 let warn: ReturnType<typeof vi.spyOn>

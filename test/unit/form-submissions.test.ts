@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AnalyticsBrowser, type Analytics, type Context, type Plugin } from '@segment/analytics-next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { SegmentAnalytics } from '../../src/features'
+import type { SegmentAnalytics } from '../../src/browser/features'
 import {
   FORM_SUBMITTED,
   MAX_FIELDS,
@@ -24,9 +24,9 @@ import {
   isPaymentValue,
   isSecretName,
   trackFormSubmissions,
-} from '../../src/form-submissions'
-import { hubspot } from '../../src/full'
-import type { HubSpotOptions } from '../../src/settings'
+} from '../../src/browser/form-submissions'
+import { hubspot } from '../../src/browser/full'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { boom, page, resetPage, revokedProxy, settingsWith, trackerRunning } from './helpers'
 
 const STAND_IN = readFileSync(join(process.cwd(), 'test/fixtures/hubspot-form-events-stand-in.js'), 'utf8')

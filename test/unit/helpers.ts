@@ -2,9 +2,9 @@ import type { Context, Plugin } from '@segment/analytics-next'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import HubSpot from '../../src/index'
-import type { HubSpotWindow } from '../../src/queue'
-import { parseSettings, type HubSpotOptions, type HubSpotSettings } from '../../src/settings'
-import type { SegmentEvent } from '../../src/types'
+import type { HubSpotWindow } from '../../src/browser/queue'
+import { parseSettings, type HubSpotOptions, type HubSpotSettings } from '../../src/core/settings'
+import type { SegmentEvent } from '../../src/core/types'
 
 export const PORTAL_ID = '62515'
 

@@ -7,10 +7,10 @@
  */
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { hubspot } from '../../src/full'
-import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
-import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
+import { HubSpot } from '../../src/browser/classic'
+import { hubspot } from '../../src/browser/full'
+import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/core/settings'
+import { formsSdkUrl, trackingScriptUrl } from '../../src/browser/urls'
 import { FC_SEED, runProperty, validOptionsArb } from './arbitraries'
 import { forgetDestinations } from './helpers'
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { FORMS_SDK_TIMEOUT_MS, loadFormsSdk } from '../../src/forms'
-import { TRACKING_SCRIPT_ID, loadTrackingScript } from '../../src/loader'
-import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
+import { FORMS_SDK_TIMEOUT_MS, loadFormsSdk } from '../../src/browser/forms'
+import { TRACKING_SCRIPT_ID, loadTrackingScript } from '../../src/browser/loader'
+import { formsSdkUrl, trackingScriptUrl } from '../../src/browser/urls'
 import { PORTAL_ID, addScript, page, resetPage, scripts, settingsWith } from './helpers'
 
 afterEach(() => {

@@ -5,10 +5,10 @@
  */
 import { AnalyticsBrowser } from '@segment/analytics-next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { toCommands } from '../../src/commands'
-import { hubspot } from '../../src/full'
-import { mapFields, valueAt } from '../../src/mappings'
+import { HubSpot } from '../../src/browser/classic'
+import { toCommands } from '../../src/browser/commands'
+import { hubspot } from '../../src/browser/full'
+import { mapFields, valueAt } from '../../src/core/mappings'
 import { hsq, resetPage, settingsWith, trackerRunning } from './helpers'
 
 const commands = (event: Record<string, unknown>, mappings: Record<string, string>) =>

@@ -19,9 +19,9 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { hubspot } from '../../src/plugin'
-import { MAX_HELD_COMMANDS } from '../../src/queue'
+import { HubSpot } from '../../src/browser/classic'
+import { hubspot } from '../../src/browser/plugin'
+import { MAX_HELD_COMMANDS } from '../../src/browser/queue'
 import { reachedHubSpot, resetPage } from './helpers'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown }

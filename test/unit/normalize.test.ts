@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { normalizeKey, normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/normalize'
+import { normalizeKey, normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/core/normalize'
 
 describe('rule 1: keys', () => {
   test('keys are lower-cased', () => {

@@ -5,12 +5,12 @@
 import { AnalyticsBrowser, type Analytics, type Context, type Plugin } from '@segment/analytics-next'
 import { Identify, Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { hubspot as hubspotFull } from '../../src/full'
-import { hubspot } from '../../src/plugin'
-import { MAX_HELD_COMMANDS } from '../../src/queue'
-import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/settings'
-import type { SegmentEvent } from '../../src/types'
+import { HubSpot } from '../../src/browser/classic'
+import { hubspot as hubspotFull } from '../../src/browser/full'
+import { hubspot } from '../../src/browser/plugin'
+import { MAX_HELD_COMMANDS } from '../../src/browser/queue'
+import { HubSpotSettingsError, parseSettings, type HubSpotOptions } from '../../src/core/settings'
+import type { SegmentEvent } from '../../src/core/types'
 import { clearCookies, forgetDestinations, recorder, resetPage, runStandIn, trackerRunning } from './helpers'
 
 type HubSpotGlobals = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }

@@ -13,9 +13,9 @@
 import { AnalyticsBrowser, type Analytics, type Plugin } from '@segment/analytics-next'
 import { Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { hubspot } from '../../src/plugin'
-import type { HubSpotOptions } from '../../src/settings'
+import { HubSpot } from '../../src/browser/classic'
+import { hubspot } from '../../src/browser/plugin'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { forgetDestinations, reachedHubSpot, resetPage } from './helpers'
 
 type HsWindow = Window & { _hsq?: unknown; _hsp?: unknown; hbspt?: unknown }

@@ -5,10 +5,10 @@
  */
 import { AnalyticsBrowser, type Plugin } from '@segment/analytics-next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { toCommands } from '../../src/commands'
-import { hubspot } from '../../src/plugin'
-import { HubSpotSettingsError, parseSettings, unknownSettings } from '../../src/settings'
+import { HubSpot } from '../../src/browser/classic'
+import { toCommands } from '../../src/browser/commands'
+import { hubspot } from '../../src/browser/plugin'
+import { HubSpotSettingsError, parseSettings, unknownSettings } from '../../src/core/settings'
 import { forgetDestinations, resetPage } from './helpers'
 
 const settings = parseSettings({ portalId: '62515' })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded, type HubSpotWindow } from '../../src/queue'
-import type { HubSpotCommand } from '../../src/types'
+import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded, type HubSpotWindow } from '../../src/browser/queue'
+import type { HubSpotCommand } from '../../src/core/types'
 import { hsq, page, resetPage } from './helpers'
 
 afterEach(resetPage)

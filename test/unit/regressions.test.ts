@@ -4,12 +4,12 @@
  */
 import { Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { toCommands, type MappingState } from '../../src/commands'
-import { normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/normalize'
-import { hubspot } from '../../src/plugin'
-import { parseSettings } from '../../src/settings'
-import type { SegmentEvent } from '../../src/types'
+import { HubSpot } from '../../src/browser/classic'
+import { toCommands, type MappingState } from '../../src/browser/commands'
+import { normalizeProperties, normalizeTraits, toHubSpotDate } from '../../src/core/normalize'
+import { hubspot } from '../../src/browser/plugin'
+import { parseSettings } from '../../src/core/settings'
+import type { SegmentEvent } from '../../src/core/types'
 import { boom, resetPage, revokedProxy, trackerRunning } from './helpers'
 import { measure } from './timing'
 

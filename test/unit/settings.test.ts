@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { HUBSPOT_SCRIPT } from '../../src/loader'
-import { DEFAULT_OPTIONS, HubSpotSettingsError, REGIONS, parseSettings, unknownSettings } from '../../src/settings'
+import { HUBSPOT_SCRIPT } from '../../src/browser/loader'
+import { DEFAULT_OPTIONS, HubSpotSettingsError, REGIONS, parseSettings, unknownSettings } from '../../src/core/settings'
 import { DOCUMENTED_DEFAULTS } from './helpers'
-import { formsSdkUrl, trackingScriptUrl } from '../../src/urls'
+import { formsSdkUrl, trackingScriptUrl } from '../../src/browser/urls'
 
 /** The error `parseSettings(options)` throws; fails the test when it throws none. */
 function settingsError(options: unknown): HubSpotSettingsError {

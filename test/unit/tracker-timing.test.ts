@@ -5,9 +5,9 @@
 import { AnalyticsBrowser } from '@segment/analytics-next'
 import { Page, Track } from '@segment/facade'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HubSpot } from '../../src/classic'
-import { hubspot } from '../../src/full'
-import type { HubSpotOptions } from '../../src/settings'
+import { HubSpot } from '../../src/browser/classic'
+import { hubspot } from '../../src/browser/full'
+import type { HubSpotOptions } from '../../src/core/settings'
 import { PORTAL_ID, beacon, page, resetPage, runStandIn, type StandInRecord } from './helpers'
 
 const PAGE_URL = 'http://localhost:3000'

@@ -6,11 +6,11 @@
  */
 import { AnalyticsBrowser, type Analytics, type Plugin } from '@segment/analytics-next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { MiddlewareInput } from '../../src/features'
-import { hubspot } from '../../src/full'
-import type { BrowserWindow } from '../../src/loader'
-import { parseSettings, type HubSpotOptions } from '../../src/settings'
-import { attachUserToken } from '../../src/user-token'
+import type { MiddlewareInput } from '../../src/browser/features'
+import { hubspot } from '../../src/browser/full'
+import type { BrowserWindow } from '../../src/browser/loader'
+import { parseSettings, type HubSpotOptions } from '../../src/core/settings'
+import { attachUserToken } from '../../src/browser/user-token'
 import { recorder, resetPage, runStandIn } from './helpers'
 
 const TOKEN = '0123456789abcdef0123456789abcdef'

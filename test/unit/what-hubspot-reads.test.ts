@@ -3,10 +3,10 @@
 // and zero-width characters in names, and reads some identify keys itself. Each rule here failed
 // against the first version; the browser suites show the same through the beacons.
 import { describe, expect, test } from 'vitest'
-import { toCommands, type MappingState } from '../../src/commands'
-import { customBehavioralEventName } from '../../src/event-names'
-import { isTrackerField } from '../../src/tracker-fields'
-import type { SegmentEvent } from '../../src/types'
+import { toCommands, type MappingState } from '../../src/browser/commands'
+import { customBehavioralEventName } from '../../src/core/event-names'
+import { isTrackerField } from '../../src/browser/tracker-fields'
+import type { SegmentEvent } from '../../src/core/types'
 import { settingsWith } from './helpers'
 
 const SEEN: MappingState = { pageSeen: true }

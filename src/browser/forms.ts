@@ -1,6 +1,6 @@
 import { addScript, type BrowserWindow } from './loader'
 import type { HubSpotWindow } from './queue'
-import type { HubSpotSettings } from './settings'
+import type { HubSpotSettings } from '../core/settings'
 import { FORMS_SDK_PATTERN, formsSdkUrl } from './urls'
 
 /** How long `ready` waits for the Forms SDK before going ahead without it. */

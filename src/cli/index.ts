@@ -1,5 +1,5 @@
 // `hubspot-destination preview`: the `_hsq` commands that Segment events become, from the same pure core.
-import { run } from './cli/run'
+import { run } from './run'
 
 // A reader that goes away (`| head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -4,9 +4,9 @@ import type { FeatureContext, Features } from './features'
 import { trackFormSubmissions } from './form-submissions'
 import { loadFormsSdk } from './forms'
 import { legacyEvent } from './legacy-event'
-import { mapFields } from './mappings'
+import { mapFields } from '../core/mappings'
 import { createPlugin } from './plugin'
-import { parseSettings, type HubSpotOptions } from './settings'
+import { parseSettings, type HubSpotOptions } from '../core/settings'
 
 import { attachUserToken } from './user-token'
 

@@ -1,7 +1,7 @@
-import { hasOwn } from './keys'
-import { collectProperties } from './normalize'
+import { hasOwn } from '../core/keys'
+import { collectProperties } from '../core/normalize'
 import { isTrackerField, survivesEmptying } from './tracker-fields'
-import type { HubSpotCommand, HubSpotProperties } from './types'
+import type { HubSpotCommand, HubSpotProperties } from '../core/types'
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 

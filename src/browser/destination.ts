@@ -1,12 +1,12 @@
 import { mapEvent, pagePath, type Mapping, type MappingState } from './commands'
-import { grantsConsent, withdrawsConsent } from './consent'
+import { grantsConsent, withdrawsConsent } from '../core/consent'
 import type { FeatureContext, Features, SegmentAnalytics } from './features'
-import { field } from './flatten'
+import { field } from '../core/flatten'
 import { loadTrackingScript, type BrowserWindow } from './loader'
-import { consoleLog, reason, type Log } from './log'
+import { consoleLog, reason, type Log } from '../core/log'
 import { MAX_HELD_COMMANDS, createQueue, ensureQueue, hubSpotLoaded, isHeld } from './queue'
-import type { HubSpotSettings } from './settings'
-import type { HubSpotCommand, SegmentEvent } from './types'
+import type { HubSpotSettings } from '../core/settings'
+import type { HubSpotCommand, SegmentEvent } from '../core/types'
 import { trackingScriptUrl } from './urls'
 
 export interface DestinationOptions {

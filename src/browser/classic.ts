@@ -4,9 +4,9 @@ import type { SegmentAnalytics } from './features'
 import { formsReady } from './forms'
 import { ALL_FEATURES } from './full'
 import type { BrowserWindow } from './loader'
-import { consoleLog, reason, reportBadSettings } from './log'
+import { consoleLog, reason, reportBadSettings } from '../core/log'
 import { hubSpotLoaded } from './queue'
-import { DEFAULT_OPTIONS, parseSettings, unknownSettings } from './settings'
+import { DEFAULT_OPTIONS, parseSettings, unknownSettings } from '../core/settings'
 
 declare const require: (id: string) => unknown
 

@@ -1,4 +1,4 @@
-import type { HubSpotSettings } from './settings'
+import type { HubSpotSettings } from '../core/settings'
 
 type Region = Pick<HubSpotSettings, 'region'>
 

@@ -1,5 +1,5 @@
 import type { FeatureContext, MiddlewareInput } from './features'
-import { field, isRecord } from './flatten'
+import { field, isRecord } from '../core/flatten'
 
 // HubSpot's visitor token: the `hubspotutk` cookie, 32 hex digits (HubSpot's forms API takes it as `hutk`).
 const COOKIE = /(?:^|;\s*)hubspotutk=([0-9a-f]{32})(?:;|$)/

@@ -1,5 +1,5 @@
 import type { HubSpotWindow } from './queue'
-import type { HubSpotSettings } from './settings'
+import type { HubSpotSettings } from '../core/settings'
 import { TRACKING_SCRIPT_PATTERN, trackingScriptUrl } from './urls'
 
 /** The id HubSpot's own embed code gives its tracking loader. */

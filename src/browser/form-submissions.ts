@@ -1,7 +1,7 @@
 import type { FeatureContext } from './features'
-import { field, isRecord } from './flatten'
-import { hasOwn, isForbiddenKey } from './keys'
-import { reason } from './log'
+import { field, isRecord } from '../core/flatten'
+import { hasOwn, isForbiddenKey } from '../core/keys'
+import { reason } from '../core/log'
 
 // HubSpot's documented browser events for a successful submission (test/fixtures/hubspot-form-events-stand-in.js
 // lists the pages and models both):

@@ -1,4 +1,4 @@
-import type { HubSpotCommand } from './types'
+import type { HubSpotCommand } from '../core/types'
 
 /** The page's globals that HubSpot reads: `_hsq` for tracking, `_hsp` for privacy; `_hstc_ran` is its tracker's mark. */
 export interface HubSpotWindow {

@@ -2,9 +2,9 @@ import type { Context, Plugin } from '@segment/analytics-next'
 import { createDestination, type Destination } from './destination'
 import { checkFeatures, type Features, type SegmentAnalytics } from './features'
 import type { BrowserWindow } from './loader'
-import { consoleLog, reason, reportBadSettings } from './log'
-import { parseCoreSettings, unknownSettings, type HubSpotOptions, type HubSpotSettings } from './settings'
-import { VERSION } from './version'
+import { consoleLog, reason, reportBadSettings } from '../core/log'
+import { parseCoreSettings, unknownSettings, type HubSpotOptions, type HubSpotSettings } from '../core/settings'
+import { VERSION } from '../core/version'
 
 /**
  * HubSpot as an analytics-next destination plugin, for the default settings: `loadFormsSdk` and legacy

@@ -1,9 +1,9 @@
 import type { BrowserWindow } from './loader'
-import { isRecord, ownKeys } from './flatten'
-import type { Log } from './log'
-import type { FieldMappings, HubSpotSettings } from './settings'
-import { fail } from './settings-check'
-import type { HubSpotCommand, SegmentEvent } from './types'
+import { isRecord, ownKeys } from '../core/flatten'
+import type { Log } from '../core/log'
+import type { FieldMappings, HubSpotSettings } from '../core/settings'
+import { fail } from '../core/settings-check'
+import type { HubSpotCommand, SegmentEvent } from '../core/types'
 
 /** A source middleware's argument, as analytics-next hands it (`payload.obj` is the event on its way out). */
 export interface MiddlewareInput {
