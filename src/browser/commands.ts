@@ -1,4 +1,5 @@
 import { grantsConsent } from '../core/consent'
+import { asEmail } from '../core/email'
 import { customBehavioralEventName, mappedEvent } from '../core/event-names'
 import { MAX_VALUE_LENGTH, field, ownKeys } from '../core/flatten'
 import { FULL_ENTRY, type Features } from './features'
@@ -34,14 +35,6 @@ export interface Mapping {
 /** Longer event names are not sent: no HubSpot event has one, and mapping them costs time. */
 export const MAX_EVENT_NAME_LENGTH = 1000
 
-// RFC 5321 caps an address at 254 characters; the cap also keeps the regex cheap.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
-function asEmail(value: unknown): string | undefined {
-  const email = typeof value === 'string' ? trimText(value) : ''
-  return email.length <= 254 && EMAIL.test(email) ? email : undefined
-}
-
 function asUserId(value: unknown): string | undefined {
   const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? trimText(value) : ''
   return id || undefined
@@ -51,13 +44,13 @@ function asUserId(value: unknown): string | undefined {
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean, notes: string[]): HubSpotCommand | undefined {
   const { out: contact, notes: leftOut } = contactEntries(traits)
   notes.push(...leftOut)
-  let id = asUserId(userId) ?? contact.id
+  let id = asUserId(userId) ?? (field(contact, 'id') as string | number | boolean | undefined)
   if (typeof id === 'string' && id.length > MAX_VALUE_LENGTH) {
     notes.push(__DEV__ ? `userId left out: longer than ${MAX_VALUE_LENGTH} characters` : 'userId left out')
     id = undefined
   }
   // The email is read on its own too: no cap on the other traits may cost the contact.
-  const email = asEmail(contact.email) ?? asEmail(field(traits, 'email')) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
+  const email = asEmail(field(contact, 'email')) ?? asEmail(field(traits, 'email')) ?? (userIdMayBeEmail ? asEmail(id) : undefined)
   if (!email) return undefined
   // email and id lead, so the command reads the way HubSpot documents it.
   const payload: HubSpotProperties = id === undefined ? { email } : { email, id }

@@ -29,7 +29,9 @@ const COMPANY_PARTS: Readonly<Record<string, string>> = { name: 'company' }
 
 /** Fills `firstname` and `lastname` from `name` where they are missing. */
 function splitName(into: Collected): void {
-  const { name, firstname, lastname } = into.out
+  // Own keys only: whatever a polluted Object.prototype holds is not the contact's.
+  const own = (key: string): unknown => (hasOwn(into.out, key) ? into.out[key] : undefined)
+  const [name, firstname, lastname] = [own('name'), own('firstname'), own('lastname')]
   // A name longer than anyone's is not a name worth splitting.
   if (typeof name !== 'string' || name === '' || name.length > 1000) return
   const [, first, last] = /^(\S+)(?:\s+([^]+))?$/.exec(name) ?? []

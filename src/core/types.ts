@@ -8,6 +8,9 @@ export interface SegmentEvent {
   traits?: unknown
   properties?: unknown
   context?: unknown
+  /** When the event happened (ISO-8601), as Segment's libraries set it; the server half reads it. */
+  timestamp?: unknown
+  originalTimestamp?: unknown
 }
 
 /** A value HubSpot accepts for a contact or event property. */

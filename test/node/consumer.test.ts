@@ -62,6 +62,18 @@ describe('installed from the packed tarball', () => {
     expect(JSON.parse(cjs)).toEqual(expected)
   })
 
+  it("the server entry imports in Node, and without HubSpot's SDK installed says how to install it", () => {
+    const out = run('node', [
+      '--input-type=module',
+      '-e',
+      "import { toRequests, createHubSpotClient, parseSettings, memoryContacts } from 'hubspot-destination/server'; const r = toRequests({ type: 'identify', traits: { email: 'ada@example.com' } }, parseSettings({ portalId: '1' }), memoryContacts()); let message = 'no error'; try { await createHubSpotClient({ accessToken: 'x' }) } catch (error) { message = error.message } console.log(JSON.stringify({ kinds: r.requests.map((q) => q.kind), message }))",
+    ])
+    expect(JSON.parse(out)).toEqual({
+      kinds: ['upsertContact'],
+      message: "hubspot-destination/server talks to HubSpot through HubSpot's Node SDK, which is not installed: npm install @hubspot/api-client@13",
+    })
+  })
+
   it("the README's plugin and classic snippets bundle with esbuild for the browser", async () => {
     for (const [name, heading] of [
       ['plugin', '### 1. As an analytics-next destination plugin'],

@@ -282,3 +282,22 @@ test('toCommands is pure: the event and the state passed in are not changed', ()
   expect(event).toEqual(before)
   expect(state).toEqual({ pageSeen: false })
 })
+
+describe('a polluted Object.prototype reaches no command', () => {
+  test('an inherited email, id or name is not the contact’s', () => {
+    const proto = Object.prototype as Record<string, unknown>
+    proto.email = 'evil@example.com'
+    proto.id = 'evil'
+    proto.name = 'Eve Il'
+    try {
+      const identify = toCommands({ type: 'identify', traits: { plan: 'pro' } }, settingsWith(), { pageSeen: true })
+      expect(identify.commands).toEqual([])
+      const named = toCommands({ type: 'identify', traits: { email: 'ada@example.com' } }, settingsWith(), { pageSeen: true })
+      expect(named.commands).toEqual([['identify', { email: 'ada@example.com' }]])
+    } finally {
+      delete proto.email
+      delete proto.id
+      delete proto.name
+    }
+  })
+})

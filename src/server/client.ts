@@ -1,0 +1,128 @@
+// `HubSpotApi` over HubSpot's official Node SDK (@hubspot/api-client 13, the last major for Node 18 and 20;
+// 14 needs Node 22). The SDK is an optional peer dependency: browser users never install it, and the
+// server entry says how to when it is missing. Its own retries and limiter stay off: delivery.ts does both.
+import { HubSpotApiError, type CrmObject, type EventOccurrence, type HubSpotApi } from './hubspot-api'
+
+/** HubSpot's API; `HUBSPOT_API_BASE_URL` or `baseUrl` points elsewhere (a proxy, a test double). */
+export const DEFAULT_BASE_URL = 'https://api.hubapi.com'
+/** A call that has not answered by then counts as failed, and as possibly delivered. */
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+export interface ClientOptions {
+  /** A private app's access token (scopes: crm.objects.contacts.write, crm.objects.companies.write, crm.schemas.*.read, behavioral events). */
+  accessToken: string
+  baseUrl?: string
+  timeoutMs?: number
+}
+
+interface SdkResponse {
+  ok: boolean
+  status: number
+  headers: { forEach(each: (value: string, name: string) => void): void }
+  text(): Promise<string>
+}
+
+interface Sdk {
+  Client: new (config: { accessToken: string; basePath: string; numberOfApiCallRetries: number }) => {
+    apiRequest(options: { method: string; path: string; body?: unknown }): Promise<SdkResponse>
+  }
+}
+
+export const MISSING_SDK =
+  "hubspot-destination/server talks to HubSpot through HubSpot's Node SDK, which is not installed: npm install @hubspot/api-client@13"
+
+async function loadSdk(): Promise<Sdk> {
+  try {
+    return (await import('@hubspot/api-client')) as unknown as Sdk
+  } catch {
+    throw new Error(MISSING_SDK)
+  }
+}
+
+// Errors that mean the request never left: safe to send again, even a behavioral event.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])
+
+const parse = (text: string): unknown => {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined
+  } catch {
+    return text
+  }
+}
+
+/** HubSpot's calls, each one request through the SDK; a failure is a `HubSpotApiError`. */
+export async function createHubSpotClient(options: ClientOptions): Promise<HubSpotApi> {
+  const sdk = await loadSdk()
+  const baseUrl = (options.baseUrl ?? process.env.HUBSPOT_API_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '')
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const client = new sdk.Client({ accessToken: options.accessToken, basePath: baseUrl, numberOfApiCallRetries: 0 })
+
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HubSpotApiError(`${method} ${path}: no answer within ${timeoutMs} ms`, 0, {}, undefined, true)), timeoutMs)
+    })
+    let response: SdkResponse
+    try {
+      response = await Promise.race([client.apiRequest({ method, path, ...(body === undefined ? {} : { body }) }), timedOut])
+    } catch (error) {
+      if (error instanceof HubSpotApiError) throw error
+      const code = (error as { code?: string }).code ?? ''
+      throw new HubSpotApiError(`${method} ${path}: ${(error as Error).message}`, 0, {}, undefined, !NOT_SENT.has(code))
+    } finally {
+      clearTimeout(timer)
+    }
+    const text = await response.text()
+    const answer = parse(text)
+    if (response.ok) return answer
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, name) => (headers[name.toLowerCase()] = value))
+    const message = typeof (answer as { message?: unknown })?.message === 'string' ? (answer as { message: string }).message : `HTTP ${response.status}`
+    throw new HubSpotApiError(message, response.status, headers, answer)
+  }
+
+  const results = (answer: unknown): CrmObject[] => ((answer as { results?: CrmObject[] } | undefined)?.results ?? [])
+
+  return {
+    async upsertContacts(inputs) {
+      const answer = await call('POST', '/crm/v3/objects/contacts/batch/upsert', {
+        inputs: inputs.map(({ email, properties }) => ({ idProperty: 'email', id: email, properties })),
+      })
+      return results(answer)
+    },
+    async readContactsByEmail(emails) {
+      const answer = await call('POST', '/crm/v3/objects/contacts/batch/read', {
+        idProperty: 'email',
+        properties: ['email'],
+        inputs: emails.map((email) => ({ id: email })),
+      })
+      return results(answer)
+    },
+    async findCompanyByDomain(domain) {
+      const answer = await call('POST', '/crm/v3/objects/companies/search', {
+        filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'EQ', value: domain }] }],
+        properties: ['domain', 'name'],
+        limit: 1,
+      })
+      return results(answer)[0]
+    },
+    async createCompanies(inputs) {
+      return results(await call('POST', '/crm/v3/objects/companies/batch/create', { inputs }))
+    },
+    async updateCompanies(inputs) {
+      return results(await call('POST', '/crm/v3/objects/companies/batch/update', { inputs }))
+    },
+    async associateContactsWithCompanies(pairs) {
+      await call('POST', '/crm/v4/associations/contacts/companies/batch/associate/default', {
+        inputs: pairs.map(({ contactId, companyId }) => ({ from: { id: contactId }, to: { id: companyId } })),
+      })
+    },
+    async sendEvent(event: EventOccurrence) {
+      await call('POST', '/events/v3/send', event)
+    },
+    async propertyNames(objectType) {
+      const answer = await call('GET', `/crm/v3/properties/${objectType}`)
+      return results(answer).map((property) => (property as unknown as { name: string }).name)
+    },
+  }
+}
