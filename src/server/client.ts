@@ -122,7 +122,9 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
     },
     async propertyNames(objectType) {
       const answer = await call('GET', `/crm/v3/properties/${objectType}`)
-      return results(answer).map((property) => (property as unknown as { name: string }).name)
+      // Read-only properties (hs_object_id, lastmodifieddate, calculated ones) fail a write as unknown ones do.
+      type Property = { name: string; modificationMetadata?: { readOnlyValue?: boolean } }
+      return (results(answer) as unknown as Property[]).filter((property) => property.modificationMetadata?.readOnlyValue !== true).map((property) => property.name)
     },
   }
 }
