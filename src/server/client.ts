@@ -57,7 +57,11 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const client = new sdk.Client({ accessToken: options.accessToken, basePath: baseUrl, numberOfApiCallRetries: 0 })
 
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  /**
+   * One call. A 207 (some inputs of a batch failed) is a failure unless `partial` allows it (a batch read, whose
+   * missing ids are no error): otherwise the failed inputs would count as delivered.
+   */
+  async function call(method: string, path: string, body?: unknown, partial = false): Promise<unknown> {
     let timer: ReturnType<typeof setTimeout> | undefined
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HubSpotApiError(`${method} ${path}: no answer within ${timeoutMs} ms`, 0, {}, undefined, true)), timeoutMs)
@@ -74,10 +78,15 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
     }
     const text = await response.text()
     const answer = parse(text)
-    if (response.ok) return answer
+    if (response.ok && (response.status !== 207 || partial)) return answer
     const headers: Record<string, string> = {}
     response.headers.forEach((value, name) => (headers[name.toLowerCase()] = value))
     const message = typeof (answer as { message?: unknown })?.message === 'string' ? (answer as { message: string }).message : `HTTP ${response.status}`
+    // A batch that partly failed: HubSpot's first error says why; it is a validation error, not worth a retry.
+    if (response.status === 207) {
+      const first = (answer as { errors?: Array<{ message?: string }> } | undefined)?.errors?.[0]?.message
+      throw new HubSpotApiError(first ?? 'some inputs of the batch failed', 400, headers, answer, false)
+    }
     throw new HubSpotApiError(message, response.status, headers, answer)
   }
 
@@ -95,7 +104,7 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
         idProperty: 'email',
         properties: ['email'],
         inputs: emails.map((email) => ({ id: email })),
-      })
+      }, true)
       return results(answer)
     },
     async findCompanyByDomain(domain) {

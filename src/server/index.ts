@@ -7,3 +7,17 @@ export { parseSettings, HubSpotSettingsError, type HubSpotOptions, type HubSpotS
 export type { SegmentEvent } from '../core/types'
 export { fileCheckpoint, fileContacts, memoryCheckpoint, memoryContacts, type CheckpointStore, type ContactStore } from './stores'
 export { toRequests } from './to-requests'
+export { createServerDestination, type ServerDestination, type ServerDestinationOptions } from './destination'
+export {
+  createDelivery,
+  systemClock,
+  DEFAULT_RATE,
+  DAILY_LIMIT_REACHED,
+  type Clock,
+  type Delivery,
+  type DeliveryItem,
+  type DeliveryOptions,
+  type DeliveryOutcome,
+  type DeliveryProgress,
+  type DeliveryResult,
+} from './delivery'
