@@ -1,6 +1,9 @@
 // `HubSpotApi` over HubSpot's official Node SDK (@hubspot/api-client 13, the last major for Node 18 and 20;
 // 14 needs Node 22). The SDK is an optional peer dependency: browser users never install it, and the
-// server entry says how to when it is missing. Its own retries and limiter stay off: delivery.ts does both.
+// server entry says how to when it is missing. Each call is the SDK's own request (its URL, auth and JSON)
+// sent by its own HTTP client, without `new Client()`: that would reset the decorators (retries, limiter)
+// the SDK keeps for the whole process, the host application's included, and route our calls through them.
+// Retries and the rate limit are delivery.ts's.
 import { HubSpotApiError, type CrmObject, type EventOccurrence, type HubSpotApi } from './hubspot-api'
 
 /** HubSpot's API; `HUBSPOT_API_BASE_URL` or `baseUrl` points elsewhere (a proxy, a test double). */
@@ -22,18 +25,29 @@ interface SdkResponse {
   text(): Promise<string>
 }
 
-interface Sdk {
-  Client: new (config: { accessToken: string; basePath: string; numberOfApiCallRetries: number }) => {
-    apiRequest(options: { method: string; path: string; body?: unknown }): Promise<SdkResponse>
-  }
+interface SdkRequest {
+  getUrl(): string
 }
+
+interface Sdk {
+  Request: new (config: { accessToken: string; basePath: string }, options: { method: string; path: string; body?: unknown }) => SdkRequest
+  send(request: SdkRequest): Promise<SdkResponse>
+}
+
+type Module<T> = T & { default?: T }
 
 export const MISSING_SDK =
   "hubspot-destination/server talks to HubSpot through HubSpot's Node SDK, which is not installed: npm install @hubspot/api-client@13"
 
 async function loadSdk(): Promise<Sdk> {
   try {
-    return (await import('@hubspot/api-client')) as unknown as Sdk
+    const [request, http] = await Promise.all([
+      import('@hubspot/api-client/lib/src/services/http/Request.js') as unknown as Promise<Module<{ Request: Sdk['Request'] }>>,
+      import('@hubspot/api-client/lib/src/services/http/HttpClient.js') as unknown as Promise<Module<{ HttpClient: { send: Sdk['send'] } }>>,
+    ])
+    const Request = request.Request ?? request.default!.Request
+    const HttpClient = http.HttpClient ?? http.default!.HttpClient
+    return { Request, send: (sdkRequest) => HttpClient.send(sdkRequest) }
   } catch {
     throw new Error(MISSING_SDK)
   }
@@ -55,7 +69,7 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
   const sdk = await loadSdk()
   const baseUrl = (options.baseUrl ?? process.env.HUBSPOT_API_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '')
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const client = new sdk.Client({ accessToken: options.accessToken, basePath: baseUrl, numberOfApiCallRetries: 0 })
+  const config = { accessToken: options.accessToken, basePath: baseUrl }
 
   /**
    * One call. A 207 (some inputs of a batch failed) is a failure unless `partial` allows it (a batch read, whose
@@ -66,9 +80,15 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HubSpotApiError(`${method} ${path}: no answer within ${timeoutMs} ms`, 0, {}, undefined, true)), timeoutMs)
     })
+    // The answer's body is read within the time too: a server that stops halfway must not hang the run.
+    const exchange = async (): Promise<[SdkResponse, string]> => {
+      const response = await sdk.send(new sdk.Request(config, { method, path, ...(body === undefined ? {} : { body }) }))
+      return [response, await response.text()]
+    }
     let response: SdkResponse
+    let text: string
     try {
-      response = await Promise.race([client.apiRequest({ method, path, ...(body === undefined ? {} : { body }) }), timedOut])
+      ;[response, text] = await Promise.race([exchange(), timedOut])
     } catch (error) {
       if (error instanceof HubSpotApiError) throw error
       const code = (error as { code?: string }).code ?? ''
@@ -76,7 +96,6 @@ export async function createHubSpotClient(options: ClientOptions): Promise<HubSp
     } finally {
       clearTimeout(timer)
     }
-    const text = await response.text()
     const answer = parse(text)
     if (response.ok && (response.status !== 207 || partial)) return answer
     const headers: Record<string, string> = {}

@@ -1,6 +1,10 @@
 // The server half's HubSpot client (HubSpot's official SDK underneath) against the local HubSpot API double:
 // each call's request and answer, HubSpot's errors as HubSpotApiError, and what a failure says about
 // whether the request may have reached HubSpot.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Client } from '@hubspot/api-client'
+import ApiDecoratorService from '@hubspot/api-client/lib/src/services/ApiDecoratorService'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createHubSpotClient } from '../../src/server/client'
 import { HubSpotApiError, type HubSpotApi } from '../../src/server/hubspot-api'
@@ -103,5 +107,34 @@ describe("the server half's client, through HubSpot's SDK", () => {
     const closed = await createHubSpotClient({ accessToken: 'x', baseUrl: 'http://127.0.0.1:9' })
     const refused = await failure(closed.propertyNames('contacts'))
     expect([refused.status, refused.maybeDelivered]).toEqual([0, false])
+  })
+
+  it("leaves the SDK's process-wide decorators (the host application's retries and limiter) as they are, and is not slowed by them", async () => {
+    const decorators = () => (ApiDecoratorService.getInstance() as unknown as { decorators: unknown[] }).decorators
+    // The host application's own client, with the SDK's retries and a limiter that lets one call a minute through.
+    new Client({ accessToken: 'host', numberOfApiCallRetries: 2, limiterOptions: { maxConcurrent: 1, minTime: 60_000 } })
+    const before = decorators()
+    const client = await createHubSpotClient({ accessToken: double.token, baseUrl: double.url, timeoutMs: 500 })
+    expect(decorators()).toBe(before)
+    expect(before).toHaveLength(2)
+    // Two calls in a row: through the host's limiter, the second would wait a minute.
+    await client.propertyNames('contacts')
+    expect(await client.propertyNames('companies')).toContain('domain')
+  })
+
+  it('an answer whose body stops halfway times out, as possibly delivered', async () => {
+    const server = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"results": [')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const client = await createHubSpotClient({ accessToken: 'x', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 200 })
+      const stalled = await failure(client.propertyNames('contacts'))
+      expect([stalled.status, stalled.maybeDelivered]).toEqual([0, true])
+    } finally {
+      server.closeAllConnections()
+      server.close()
+    }
   })
 })
