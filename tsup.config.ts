@@ -23,7 +23,7 @@ const esbuildOptions: Options['esbuildOptions'] = (options) => {
 // Files other builds write into dist/. tsup runs the configs below in parallel, and the CLI's own
 // build (tsup.cli.config.ts, also run by its test) may run beside this one, so the library's clean
 // must leave them alone or it could delete them after they are written.
-const BUNDLE_FILES = ['!hubspot.iife.js', '!hubspot.iife.js.map', '!hubspot.dynamic.js', '!next-integrations/**', '!cli.js', '!development/**', '!server.*']
+const BUNDLE_FILES = ['!hubspot.iife.js', '!hubspot.iife.js.map', '!hubspot.dynamic.js', '!next-integrations/**', '!cli.js', '!development/**']
 
 /** A self-contained, minified browser script: everything bundled, nothing imported at run time. */
 const browserScript = (entry: Record<string, string>, options: Options = {}): Options => ({
@@ -65,18 +65,6 @@ export default defineConfig([
     noExternal: ['@segment/analytics.js-integration'],
     define,
     esbuildOptions,
-  },
-  // dist/server.*: the server half, for Node; @hubspot/api-client (a peer dependency) stays external.
-  {
-    entry: { server: 'src/server/index.ts' },
-    format: ['esm', 'cjs'],
-    platform: 'node',
-    target: 'node18',
-    dts: true,
-    clean: false,
-    splitting: false,
-    sourcemap: true,
-    define: { __VERSION__: define.__VERSION__, __DEV__: 'true' },
   },
   // dist/development/: the same entries with long messages, for the `development` export condition.
   {

@@ -1,6 +1,7 @@
 import type { HubSpotSettings } from '../core/settings'
 import type { HubSpotCommand } from '../core/types'
 import { formsSdkUrl, trackingScriptUrl } from '../browser/urls'
+import type { HubSpotRequest } from '../server/requests'
 import type { LineResult } from './preview'
 
 /** Wider commands are printed one property a line. */
@@ -107,4 +108,78 @@ export interface Totals {
 export function formatSummary(totals: Totals): string {
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
   return `\n# ${plural(totals.events, 'event')}: ${plural(totals.commands, 'command')}, ${totals.silent} sent nothing, ${plural(totals.bad, 'bad line')}\n`
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// send --dry-run: the HubSpot API requests each event becomes (the server half's toRequests, through `plan`).
+
+/** One API request, said shortly; long properties one a line. */
+export function formatRequest(request: HubSpotRequest, indent = INDENT): string {
+  let head: string
+  let properties: Record<string, string> | undefined
+  switch (request.kind) {
+    case 'upsertContact':
+      head = `upsert contact ${request.email}`
+      properties = request.properties
+      break
+    case 'sendEvent':
+      head = `send event ${request.eventName} for ${request.email !== undefined ? request.email : `visitor ${request.utk ?? ''}`}${request.occurredAt ? ` at ${request.occurredAt}` : ''}`
+      properties = request.properties
+      break
+    case 'upsertCompany':
+      head = `upsert company ${request.domain}`
+      properties = request.properties
+      break
+    case 'associate':
+      head = `associate contact ${request.email} with company ${request.domain}`
+      break
+    default:
+      head = compact(request)
+  }
+  if (!properties) return indent + head
+  const oneLine = `${indent}${head} ${compact(properties)}`
+  if (oneLine.length <= WIDTH) return oneLine
+  return `${indent}${head} ${JSON.stringify(properties, null, 2).replace(/\n/g, `\n${indent}`)}`
+}
+
+export interface PlannedLine {
+  line: number
+  type: string
+  event: Record<string, unknown>
+  requests: HubSpotRequest[]
+  rejected: string | null
+  notes: string[]
+}
+
+/** A line's entry in the dry run's human output: what it was, then each request, or why none, and the notes. */
+export function formatPlanHuman(planned: PlannedLine): string {
+  const lines = [`line ${planned.line}  ${describeCall(planned.event)}`]
+  if (planned.rejected !== null) lines.push(`${INDENT}nothing sent: ${planned.rejected}`)
+  for (const request of planned.requests) lines.push(formatRequest(request))
+  for (const note of planned.notes) lines.push(`${INDENT}note: ${note}`)
+  return `${lines.join('\n')}\n`
+}
+
+/** A line's entry in the dry run's `--json` output: always the same keys. */
+export function formatPlanJson(planned: PlannedLine): string {
+  const { line, type, requests, rejected, notes } = planned
+  return `${JSON.stringify({ line, type, requests, rejected, notes })}\n`
+}
+
+export function formatPlanHeader(settings: HubSpotSettings, baseUrl: string): string {
+  const names = settings.formatCustomBehavioralEventNames ? `pe${settings.portalId}_<event>` : 'names as sent'
+  const mapped = settings.events.size > 0 ? `, ${settings.events.size} mapped event${settings.events.size === 1 ? '' : 's'}` : ''
+  return `# HubSpot portal ${settings.portalId} at ${baseUrl}: dry run, nothing is sent\n# track → custom behavioral event (${names}${mapped}); identify → contact upsert by email; group → company by domain\n\n`
+}
+
+export interface PlanTotals {
+  events: number
+  requests: number
+  rejected: number
+  bad: number
+}
+
+export function formatPlanSummary(totals: PlanTotals): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+  return `\n# ${plural(totals.events, 'event')}: ${plural(totals.requests, 'request')}, ${totals.rejected} rejected, ${plural(totals.bad, 'bad line')}\n`
 }

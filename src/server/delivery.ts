@@ -23,6 +23,8 @@ export interface DeliveryItem {
   requests: HubSpotRequest[]
   /** Why the event becomes no request (toRequests' `rejected`): reported as rejected, nothing is sent. */
   rejected?: string
+  /** What toRequests noted (properties left out, no timestamp, ...); delivery does not read it. */
+  notes?: string[]
 }
 
 export type DeliveryOutcome = 'delivered' | 'rejected' | 'dead-lettered'
@@ -36,6 +38,11 @@ export interface DeliveryResult {
   dropped?: string[]
   /** The item's requests that reached HubSpot before the one that failed (so a replay knows what it repeats). */
   gotThrough?: string[]
+  /**
+   * Dead-lettered because `stop()` was called before the item's next request was made: nothing failed on its own,
+   * and a later run can send it (what got through was idempotent). (The daily limit says so by its reason.)
+   */
+  stopped?: true
 }
 
 /** Where one `deliver` call stands (its items; the calls it made). */
@@ -96,6 +103,12 @@ export interface Delivery {
   readonly callsMade: number
   /** HubSpot said the daily limit is reached: no call is made any more, every item is dead-lettered. */
   readonly dailyLimitReached: boolean
+  /**
+   * No call starts any more (calls in flight finish, waits for the rate limit or a retry end at once): each item not
+   * finished is dead-lettered with `reason` and `stopped: true`, in this `deliver` and any later one. For an interrupt;
+   * once HubSpot's daily limit is reached, that reason wins.
+   */
+  stop(reason?: string): void
 }
 
 export const DEFAULT_RATE: RatePolicy = { max: 100, intervalMs: 10_000 }
@@ -104,8 +117,10 @@ export const DEFAULT_CONCURRENCY = 5
 /** HubSpot's batch endpoints take at most 100 inputs. */
 export const BATCH_SIZE = 100
 export const DAILY_LIMIT_REACHED = 'daily limit reached'
+/** The reason `stop()` gives by default. */
+export const STOPPED = 'not sent: delivery was stopped'
 
-/** Thrown by `RollingWindow.acquire` once the daily limit is reached. */
+/** Thrown by `RollingWindow.acquire` once stopped (the daily limit is reached, or `Delivery.stop`). */
 export class DailyLimitReached extends Error {
   constructor() {
     super(DAILY_LIMIT_REACHED)
@@ -126,6 +141,9 @@ export class RollingWindow {
   private admission: Promise<void> = Promise.resolve()
   private wakeOnRelease: Array<() => void> = []
   private stopped = false
+  private wakeOnStop!: () => void
+  /** Resolves when `stop` is called: a wait (for the window, for a retry) ends at once. */
+  readonly stopping = new Promise<void>((resolve) => (this.wakeOnStop = resolve))
   /** Calls admitted so far. */
   calls = 0
 
@@ -143,7 +161,13 @@ export class RollingWindow {
   /** No call starts any more: `acquire` throws `DailyLimitReached`. */
   stop(): void {
     this.stopped = true
+    this.wakeOnStop()
     this.wakeOnRelease.splice(0).forEach((wake) => wake())
+  }
+
+  /** The clock's sleep, cut short by `stop`. */
+  sleep(ms: number): Promise<void> {
+    return this.stopped ? Promise.resolve() : Promise.race([this.clock.sleep(ms), this.stopping])
   }
 
   /** Waits for a place in the window; the returned function gives it back when the call has ended. */
@@ -157,12 +181,12 @@ export class RollingWindow {
         if (this.stopped) throw new DailyLimitReached()
         const now = this.clock.now()
         if (now < this.pausedUntil) {
-          await this.clock.sleep(this.pausedUntil - now)
+          await this.sleep(this.pausedUntil - now)
           continue
         }
         while (this.ended.length > 0 && this.ended[0]! <= now - this.intervalMs) this.ended.shift()
         if (this.ended.length + this.inFlight < this.max) break
-        if (this.ended.length > 0) await this.clock.sleep(this.ended[0]! + this.intervalMs - now)
+        if (this.ended.length > 0) await this.sleep(this.ended[0]! + this.intervalMs - now)
         else await new Promise<void>((resolve) => this.wakeOnRelease.push(resolve))
       }
       this.inFlight++
@@ -382,6 +406,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   const limiter = new RollingWindow(rate.max, rate.intervalMs, clock)
   let dailyLimitReached = false
+  /** Why no call starts any more (the daily limit, or `stop`): what every call then returns. */
+  let stopped: Failure | undefined
   // What this run has learnt: HubSpot's ids for emails and domains, and the portal's property names.
   const contactIds = new Map<string, string>()
   const companyIds = new Map<string, string>()
@@ -405,7 +431,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       try {
         release = await limiter.acquire()
       } catch (thrown) {
-        if (thrown instanceof DailyLimitReached) return DAILY
+        if (thrown instanceof DailyLimitReached) return stopped ?? DAILY
         throw thrown
       }
       let error: HubSpotApiError
@@ -419,6 +445,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
       if (isDailyLimit(error)) {
         dailyLimitReached = true
+        stopped = DAILY
         limiter.stop()
         return DAILY
       }
@@ -431,7 +458,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       const wait = retryAfterMs(error) ?? backoff(attempt - 1)
       // A 429 is about the account, not this call: nothing else starts before HubSpot's wait is over.
       if (status === 429) limiter.pause(clock.now() + wait)
-      await clock.sleep(wait)
+      await limiter.sleep(wait)
     }
   }
 
@@ -446,7 +473,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (pending) return pending
     const read = call(() => api.propertyNames(type), 'idempotent').then((result): Attempt<Set<string> | undefined> => {
       delete reading[type]
-      if (result === DAILY) return result
+      if (result === DAILY || result === stopped) return result
       if (!result.ok) return { ...result, reason: `could not read the portal's ${type === 'contacts' ? 'contact' : 'company'} properties: ${result.reason}` }
       const set = new Set(result.value)
       names[type] = { names: set, readAt: clock.now() }
@@ -462,12 +489,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     let done = 0
     const items: Item[] = list.map((entry) => ({ id: entry.id, requests: entry.requests, next: 0, gotThrough: [], dropped: new Set() }))
 
-    async function settle(item: Item, outcome: DeliveryOutcome, reason?: string): Promise<void> {
+    async function settle(item: Item, outcome: DeliveryOutcome, reason?: string, byStop = false): Promise<void> {
       if (item.result) return
       const result: DeliveryResult = { id: item.id, outcome }
       if (outcome !== 'delivered') {
         result.reason = item.gotThrough.length > 0 ? `${reason ?? outcome}; got through: ${item.gotThrough.join(', ')}` : (reason ?? outcome)
         if (item.gotThrough.length > 0) result.gotThrough = [...item.gotThrough]
+        if (byStop) result.stopped = true
       }
       if (item.dropped.size > 0) result.dropped = [...item.dropped]
       item.result = result
@@ -489,7 +517,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
 
     async function fail(steps: readonly Step[], failure: Failure): Promise<void> {
-      for (const step of steps) if (pending(step)) await settle(step.item, failure.outcome, failure.reason)
+      for (const step of steps) if (pending(step)) await settle(step.item, failure.outcome, failure.reason, failure === stopped && failure !== DAILY)
     }
 
     const request = <K extends Kind>(step: Step): RequestOf<K> => step.item.requests[step.at] as RequestOf<K>
@@ -577,7 +605,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
       if (!result.maybeDelivered) return result
       if (round >= retries.max) return { ...result, reason: `company create may have reached HubSpot (${result.reason}); gave up after ${round + 1} attempts` }
-      await clock.sleep(backoff(round))
+      await limiter.sleep(backoff(round))
       for (const input of fresh) {
         const found = await call(() => api.findCompanyByDomain(input.domain), 'idempotent')
         if (!found.ok) return found
@@ -708,7 +736,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
 
     let live = items.filter((item) => !item.result)
-    while (live.length > 0 && !dailyLimitReached) {
+    while (live.length > 0 && !stopped) {
       const steps = nextSteps(live)
       const byKind: Record<Kind, Step[]> = { upsertContact: [], upsertCompany: [], associate: [], sendEvent: [] }
       for (const step of steps) {
@@ -721,10 +749,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       await associate(byKind.associate)
       await sendEvents(byKind.sendEvent)
       // Every step moves its item on or settles it; this only guards the loop's progress.
-      for (const step of steps) if (pending(step) && !dailyLimitReached) await settle(step.item, 'dead-lettered', 'not sent: the request was not handled')
+      for (const step of steps) if (pending(step) && !stopped) await settle(step.item, 'dead-lettered', 'not sent: the request was not handled')
       live = live.filter((item) => !item.result)
     }
-    for (const item of live) await settle(item, 'dead-lettered', DAILY_LIMIT_REACHED)
+    for (const item of live) await settle(item, 'dead-lettered', (stopped ?? DAILY).reason, stopped !== undefined && stopped !== DAILY)
     return items.map((item) => item.result!)
   }
 
@@ -735,6 +763,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     },
     get dailyLimitReached() {
       return dailyLimitReached
+    },
+    stop(reason = STOPPED) {
+      stopped ??= { ok: false, outcome: 'dead-lettered', reason }
+      limiter.stop()
     },
   }
 }

@@ -41,11 +41,31 @@ export async function createServerDestination(options: ServerDestinationOptions)
         const mapped = toRequests(event, settings, contacts)
         // Learned now, so a group later in the same batch finds the contact.
         if (mapped.remember) contacts.remember(mapped.remember.userId, mapped.remember.email)
-        return { id: idOf(event, index), requests: mapped.requests, ...(mapped.rejected ? { rejected: mapped.rejected } : {}) }
+        return {
+          id: idOf(event, index),
+          requests: mapped.requests,
+          ...(mapped.rejected ? { rejected: mapped.rejected } : {}),
+          ...(mapped.notes ? { notes: mapped.notes } : {}),
+        }
       })
     },
     async send(events: readonly SegmentEvent[]): Promise<DeliveryResult[]> {
       return delivery.deliver(this.plan(events))
+    },
+    /** Delivers planned items, with ids of your own (the CLI's: messageId, else line number): one result each. */
+    deliver(items: readonly DeliveryItem[]): Promise<DeliveryResult[]> {
+      return delivery.deliver(items)
+    },
+    /** No call starts any more; what is not finished is dead-lettered with `stopped: true` (see `Delivery.stop`). */
+    stop(reason?: string): void {
+      delivery.stop(reason)
+    },
+    /** API calls made so far, failed ones too. */
+    get callsMade(): number {
+      return delivery.callsMade
+    },
+    get dailyLimitReached(): boolean {
+      return delivery.dailyLimitReached
     },
   }
 }

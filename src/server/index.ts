@@ -13,6 +13,7 @@ export {
   systemClock,
   DEFAULT_RATE,
   DAILY_LIMIT_REACHED,
+  STOPPED,
   type Clock,
   type Delivery,
   type DeliveryItem,

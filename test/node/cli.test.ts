@@ -174,8 +174,8 @@ describe('preview: the command line', () => {
   it.each([
     [['preview', '--portal-id', 'abc'], '--portal-id: HubSpot setting "portalId" must be your Hub ID, digits only (like "62515"); got "abc"'],
     [['preview', '--event', 'Signed Up'], '--event "Signed Up": expected <segment event name>=<hubspot event id> (setting "events")'],
-    [[], 'missing command: preview'],
-    [['show'], 'unknown command "show"; the command is preview'],
+    [[], 'missing command: preview or send'],
+    [['show'], 'unknown command "show"; the commands are preview and send'],
     [['preview', 'a.ndjson', 'b.ndjson'], 'preview reads one file; got 2: a.ndjson b.ndjson'],
   ])('rejects %j with a message that names the option', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(new UsageError(message))
@@ -398,7 +398,7 @@ describe('hubspot-destination (the built command)', () => {
     [['preview', '--event', 'nope'], 'hubspot-destination: --event "nope": expected <segment event name>=<hubspot event id> (setting "events")'],
     [['preview', 'no/such/file.ndjson'], "hubspot-destination: cannot read no/such/file.ndjson: ENOENT: no such file or directory, open 'no/such/file.ndjson'"],
     [['preview', 'examples'], 'hubspot-destination: cannot read examples: it is a directory'],
-    [['frobnicate'], 'hubspot-destination: unknown command "frobnicate"; the command is preview'],
+    [['frobnicate'], 'hubspot-destination: unknown command "frobnicate"; the commands are preview and send'],
   ])('exits 2 for bad usage or settings: %j', (args, message) => {
     const { code, stdout, stderr } = cli(args, '')
     expect(code).toBe(2)
