@@ -116,6 +116,8 @@ export const DEFAULT_RETRIES: RetryPolicy = { max: 5, baseMs: 1_000, capMs: 30_0
 export const DEFAULT_CONCURRENCY = 5
 /** HubSpot's batch endpoints take at most 100 inputs. */
 export const BATCH_SIZE = 100
+/** How long HubSpot's search may take to show a company just created; a create that may have reached HubSpot waits this before looking. */
+export const SEARCH_LAG_MS = 10_000
 export const DAILY_LIMIT_REACHED = 'daily limit reached'
 /** The reason `stop()` gives by default. */
 export const STOPPED = 'not sent: delivery was stopped'
@@ -143,7 +145,7 @@ export class RollingWindow {
   private stopped = false
   private wakeOnStop!: () => void
   /** Resolves when `stop` is called: a wait (for the window, for a retry) ends at once. */
-  readonly stopping = new Promise<void>((resolve) => (this.wakeOnStop = resolve))
+  stopping = new Promise<void>((resolve) => (this.wakeOnStop = resolve))
   /** Calls admitted so far. */
   calls = 0
 
@@ -163,6 +165,13 @@ export class RollingWindow {
     this.stopped = true
     this.wakeOnStop()
     this.wakeOnRelease.splice(0).forEach((wake) => wake())
+  }
+
+  /** Calls may start again (a later run, after the daily limit or a refused token stopped this one). */
+  resume(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.stopping = new Promise<void>((resolve) => (this.wakeOnStop = resolve))
   }
 
   /** The clock's sleep, cut short by `stop`. */
@@ -376,19 +385,15 @@ function positive(name: string, value: number, integer = false): number {
   return value
 }
 
-/** Maps returned CRM objects to the keys they were sent for, by a property HubSpot echoes (or by position). */
+/**
+ * Maps returned CRM objects to the keys they were sent for, by a property HubSpot echoes. Never by position:
+ * HubSpot does not promise the order of a batch's results; an id not learnt here is read when it is needed.
+ */
 function remember(ids: Map<string, string>, keys: string[], results: readonly CrmObject[], property: string, keyOf: (value: string) => string): void {
   const wanted = new Set(keys)
-  let matched = 0
   for (const result of results) {
     const value = result.properties?.[property]
-    if (typeof value === 'string' && wanted.has(keyOf(value))) {
-      ids.set(keyOf(value), result.id)
-      matched++
-    }
-  }
-  if (matched === 0 && results.length === keys.length && results.every((result) => typeof result.properties?.[property] !== 'string')) {
-    results.forEach((result, i) => ids.set(keys[i]!, result.id))
+    if (typeof value === 'string' && wanted.has(keyOf(value))) ids.set(keyOf(value), result.id)
   }
 }
 
@@ -411,7 +416,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // What this run has learnt: HubSpot's ids for emails and domains, and the portal's property names.
   const contactIds = new Map<string, string>()
   const companyIds = new Map<string, string>()
-  const namesPolicy = options.propertyNames ?? {}
+  // Properties made in the portal later (a new Personas audience) count within the hour.
+  const namesPolicy: PropertyNamesPolicy = { maxAgeMs: 3_600_000, ...options.propertyNames }
+  /** Why the run stopped on HubSpot's word (the daily limit, a refused token); a later `deliver` tries again. */
+  let stoppedByHubSpot = false
   const names: Partial<Record<ObjectType, { names: Set<string>; readAt: number }>> = {}
   const reading: Partial<Record<ObjectType, Promise<Attempt<Set<string> | undefined>>>> = {}
   for (const type of ['contacts', 'companies'] as const) {
@@ -446,8 +454,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (isDailyLimit(error)) {
         dailyLimitReached = true
         stopped = DAILY
+        stoppedByHubSpot = true
         limiter.stop()
         return DAILY
+      }
+      // A refused token is about every call, not this one: the run stops instead of rejecting each event.
+      if (error.status === 401) {
+        stopped = { ok: false, outcome: 'dead-lettered', reason: `HubSpot refused the access token: ${messageOf(error)}` }
+        stoppedByHubSpot = true
+        limiter.stop()
+        return stopped
       }
       const status = error.status
       if (status !== 429 && status !== 0 && status < 500) return { ok: false, outcome: 'rejected', reason: messageOf(error), status }
@@ -484,6 +500,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   async function deliver(list: readonly DeliveryItem[]): Promise<DeliveryResult[]> {
+    // Stopped by HubSpot in an earlier run (a new day, a new token): this one tries again, and stops again if need be.
+    if (stoppedByHubSpot) {
+      stoppedByHubSpot = false
+      dailyLimitReached = false
+      stopped = undefined
+      limiter.resume()
+    }
+    // What was learnt is kept, within bounds: a long-lived process must not grow with every email and domain.
+    if (contactIds.size > 100_000) contactIds.clear()
+    if (companyIds.size > 100_000) companyIds.clear()
     const callsAtStart = limiter.calls
     const counts = { delivered: 0, rejected: 0, deadLettered: 0 }
     let done = 0
@@ -605,7 +631,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       }
       if (!result.maybeDelivered) return result
       if (round >= retries.max) return { ...result, reason: `company create may have reached HubSpot (${result.reason}); gave up after ${round + 1} attempts` }
-      await limiter.sleep(backoff(round))
+      // HubSpot's search lags behind a create by seconds: look again only once a company it made would show.
+      await limiter.sleep(Math.max(backoff(round), SEARCH_LAG_MS))
       for (const input of fresh) {
         const found = await call(() => api.findCompanyByDomain(input.domain), 'idempotent')
         if (!found.ok) return found
@@ -717,7 +744,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     async function sendEvents(steps: Step[]): Promise<void> {
       await eachLimit(steps, concurrency, async (step) => {
         const { eventName, email, utk, occurredAt, properties } = request<'sendEvent'>(step)
-        const occurrence: EventOccurrence = { eventName, occurredAt, properties }
+        // No timestamp: HubSpot takes the time it receives the event (an empty occurredAt is a 400).
+        const occurrence: EventOccurrence = occurredAt ? { eventName, occurredAt, properties } : { eventName, properties }
         if (email !== undefined) occurrence.email = email
         if (utk !== undefined) occurrence.utk = utk
         const result = await call(() => api.sendEvent(occurrence), 'once')

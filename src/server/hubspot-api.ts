@@ -31,7 +31,8 @@ export interface EventOccurrence {
   eventName: string
   email?: string
   utk?: string
-  occurredAt: string
+  /** When it happened; without it HubSpot takes the time it receives the event. */
+  occurredAt?: string
   properties: PropertyValues
 }
 

@@ -137,4 +137,23 @@ describe("the server half's client, through HubSpot's SDK", () => {
       server.close()
     }
   })
+
+  it("a company create lost after HubSpot made it, with HubSpot's search seconds behind: still one company", async () => {
+    let now = 0
+    const lagging = await startHubSpotApiDouble({
+      clock: () => now,
+      searchLagMs: 3_000,
+      faults: ({ path }) => (path.endsWith('/companies/batch/create') && lagging.state.companies.length === 0 ? { kind: 502, afterEffect: true } : undefined),
+    })
+    try {
+      const client = await createHubSpotClient({ accessToken: lagging.token, baseUrl: lagging.url })
+      const { createDelivery } = await import('../../src/server/delivery')
+      const delivery = createDelivery({ api: client, clock: { now: () => now, sleep: async (ms) => void (now += ms) }, random: () => 0.5 })
+      const [result] = await delivery.deliver([{ id: 'g', requests: [{ kind: 'upsertCompany', domain: 'acme.com', properties: { name: 'Acme', domain: 'acme.com' } }] }])
+      expect(result?.outcome).toBe('delivered')
+      expect(lagging.state.companiesByDomain('acme.com')).toHaveLength(1)
+    } finally {
+      await lagging.close()
+    }
+  })
 })

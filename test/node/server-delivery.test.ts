@@ -296,9 +296,29 @@ describe('rate', () => {
     const callsAtStop = api.calls.length
     expect(callsAtStop).toBe(callsWhenSaid)
     expect(delivery.dailyLimitReached).toBe(true)
+    // A later run (a new day, in a long-lived process) tries again.
     const later = await delivery.deliver([{ id: 'late', requests: [upsert('late@example.com')] }])
-    expect(later).toEqual([{ id: 'late', outcome: 'dead-lettered', reason: DAILY_LIMIT_REACHED }])
-    expect(api.calls.length).toBe(callsAtStop)
+    expect(later).toEqual([{ id: 'late', outcome: 'delivered' }])
+    expect(delivery.dailyLimitReached).toBe(false)
+    // The portal's contact properties, then the upsert.
+    expect(api.calls.length).toBe(callsAtStop + 2)
+  })
+
+  it('a refused token (401) stops the run after one call, instead of rejecting every event', async () => {
+    const { api, delivery } = setup({ concurrency: 1 })
+    api.fault = () => ({ when: 'before', error: error(401, 'Authentication credentials not found.') })
+    const items = Array.from({ length: 20 }, (_, i) => ({ id: `e${i}`, requests: [event(`u${i}@example.com`)] }))
+    const results = await delivery.deliver(items)
+    expect(api.calls.length).toBe(1)
+    expect(new Set(results.map((result) => `${result.outcome}: ${result.reason}`))).toEqual(
+      new Set(['dead-lettered: HubSpot refused the access token: Authentication credentials not found.']),
+    )
+  })
+
+  it('an event without a timestamp goes without occurredAt: HubSpot takes the time it receives it', async () => {
+    const { api, delivery } = setup()
+    await delivery.deliver([{ id: 'e', requests: [{ kind: 'sendEvent', eventName: 'pe123_signed_up', email: 'a@example.com', occurredAt: '', properties: {} }] }])
+    expect(api.events).toEqual([{ eventName: 'pe123_signed_up', email: 'a@example.com', properties: {} }])
   })
 
   it('with calls in flight, none starts after HubSpot has said the daily limit is reached', async () => {
