@@ -116,6 +116,8 @@ export const DEFAULT_RETRIES: RetryPolicy = { max: 5, baseMs: 1_000, capMs: 30_0
 export const DEFAULT_CONCURRENCY = 5
 /** HubSpot's batch endpoints take at most 100 inputs. */
 export const BATCH_SIZE = 100
+/** HubSpot's search endpoints have a limit of their own: four calls a second per token. */
+export const SEARCH_RATE: RatePolicy = { max: 4, intervalMs: 1_000 }
 /** How long HubSpot's search may take to show a company just created; a create that may have reached HubSpot waits this before looking. */
 export const SEARCH_LAG_MS = 10_000
 export const DAILY_LIMIT_REACHED = 'daily limit reached'
@@ -410,6 +412,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   positive('retries.capMs', retries.capMs)
 
   const limiter = new RollingWindow(rate.max, rate.intervalMs, clock)
+  // Searches count toward both limits: HubSpot's general one and its search one.
+  const searchLimiter = new RollingWindow(SEARCH_RATE.max, SEARCH_RATE.intervalMs, clock)
   let dailyLimitReached = false
   /** Why no call starts any more (the daily limit, or `stop`): what every call then returns. */
   let stopped: Failure | undefined
@@ -428,6 +432,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   const backoff = (retry: number): number => random() * Math.min(retries.capMs, retries.baseMs * 2 ** retry)
+
+  /** The company with this domain, through HubSpot's search (and its own limit). */
+  async function findCompany(domain: string): Promise<Attempt<CrmObject | undefined>> {
+    const release = await searchLimiter.acquire()
+    try {
+      return await call(() => api.findCompanyByDomain(domain), 'idempotent')
+    } finally {
+      release()
+    }
+  }
 
   /**
    * One API call through the rate limit, retried on 429, 5xx and network errors. `once`: the call is not
@@ -634,7 +648,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // HubSpot's search lags behind a create by seconds: look again only once a company it made would show.
       await limiter.sleep(Math.max(backoff(round), SEARCH_LAG_MS))
       for (const input of fresh) {
-        const found = await call(() => api.findCompanyByDomain(input.domain), 'idempotent')
+        const found = await findCompany(input.domain)
         if (!found.ok) return found
         if (found.value) companyIds.set(input.key, found.value.id)
       }
@@ -659,7 +673,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         inputs.filter((input) => !companyIds.has(input.key)),
         concurrency,
         async (input) => {
-          const found = await call(() => api.findCompanyByDomain(input.domain), 'idempotent')
+          const found = await findCompany(input.domain)
           if (!found.ok) {
             input.failed = true
             return fail(stepsOfParts(input), found)
@@ -698,7 +712,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         else remember(contactIds, keys, read.value, 'email', emailKey)
       })
       await eachLimit([...domains.keys()], concurrency, async (key) => {
-        const found = await call(() => api.findCompanyByDomain(domains.get(key)!), 'idempotent')
+        const found = await findCompany(domains.get(key)!)
         if (!found.ok) failed.set(`company:${key}`, found)
         else if (found.value) companyIds.set(key, found.value.id)
       })

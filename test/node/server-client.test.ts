@@ -156,4 +156,21 @@ describe("the server half's client, through HubSpot's SDK", () => {
       await lagging.close()
     }
   })
+
+  it("company searches keep to HubSpot's search limit (four a second) as well as the general one: no 429", async () => {
+    let now = 0
+    const searchy = await startHubSpotApiDouble({ clock: () => now, searchRateLimit: { max: 4, intervalMs: 1_000 } })
+    try {
+      const client = await createHubSpotClient({ accessToken: searchy.token, baseUrl: searchy.url })
+      const { createDelivery } = await import('../../src/server/delivery')
+      const delivery = createDelivery({ api: client, clock: { now: () => now, sleep: async (ms) => void (now += ms) }, random: () => 0.5 })
+      const items = Array.from({ length: 40 }, (_, i) => ({ id: `g${i}`, requests: [{ kind: 'upsertCompany' as const, domain: `c${i}.example`, properties: { domain: `c${i}.example` } }] }))
+      const results = await delivery.deliver(items)
+      expect(results.every((result) => result.outcome === 'delivered')).toBe(true)
+      expect(searchy.requests.filter((request) => request.status === 429)).toEqual([])
+      expect(searchy.requests.filter((request) => request.path.endsWith('/search'))).toHaveLength(40)
+    } finally {
+      await searchy.close()
+    }
+  })
 })
