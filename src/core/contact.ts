@@ -13,8 +13,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   postal_code: 'zip',
 }
 
-// Parts of a Segment `address` object → HubSpot contact property; other parts stay under `address_`.
-const ADDRESS_PARTS: Readonly<Record<string, string>> = {
+// Parts of a Segment `address` object → HubSpot contact (and company) property; other parts stay under `address_`.
+export const ADDRESS_PARTS: Readonly<Record<string, string>> = {
   street: 'address',
   city: 'city',
   state: 'state',

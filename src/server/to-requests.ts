@@ -2,7 +2,7 @@
 // Pure, like toCommands for the browser: plain data in, plain data out, no clock, no I/O, never throws.
 import { grantsConsent } from '../core/consent'
 import { asEmail } from '../core/email'
-import { contactEntries } from '../core/contact'
+import { ADDRESS_PARTS, contactEntries } from '../core/contact'
 import { toHubSpotDate } from '../core/date'
 import { customBehavioralEventName, mappedEvent } from '../core/event-names'
 import { MAX_VALUE_LENGTH, collectBelowTop, collectValue, collected, eachProperty, field, isRecord, ownKeys } from '../core/flatten'
@@ -171,16 +171,8 @@ const COMPANY_ALIASES: Readonly<Record<string, string>> = {
   postal_code: 'zip',
 }
 
-// Parts of a Segment `address` object → HubSpot company property; other parts stay under `address_`.
-const COMPANY_ADDRESS_PARTS: Readonly<Record<string, string>> = {
-  street: 'address',
-  city: 'city',
-  state: 'state',
-  postalcode: 'zip',
-  postal_code: 'zip',
-  zip: 'zip',
-  country: 'country',
-}
+// A company's `address` object has the same parts as a contact's.
+const COMPANY_ADDRESS_PARTS = ADDRESS_PARTS
 
 /** Segment group traits as HubSpot company properties, `domain` the website's. */
 function companyProperties(traits: unknown, domain: string, notes: string[]): PropertyValues {
