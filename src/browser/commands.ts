@@ -1,5 +1,6 @@
 import { grantsConsent } from '../core/consent'
-import { asEmail } from '../core/email'
+import { asEmail, asUserId } from '../core/identity'
+import { fewNotes } from '../core/log'
 import { customBehavioralEventName, mappedEvent } from '../core/event-names'
 import { MAX_VALUE_LENGTH, field, ownKeys } from '../core/flatten'
 import { FULL_ENTRY, type Features } from './features'
@@ -34,11 +35,6 @@ export interface Mapping {
 
 /** Longer event names are not sent: no HubSpot event has one, and mapping them costs time. */
 export const MAX_EVENT_NAME_LENGTH = 1000
-
-function asUserId(value: unknown): string | undefined {
-  const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? trimText(value) : ''
-  return id || undefined
-}
 
 /** `['identify', { email, id?, ...traits }]`, or nothing without an email. */
 function identifyCommand(traits: unknown, userId: unknown, userIdMayBeEmail: boolean, notes: string[]): HubSpotCommand | undefined {
@@ -153,7 +149,6 @@ export function mapEvent(input: SegmentEvent, settings: HubSpotSettings, state: 
     ? commandsFor(type, event, settings, state, features, notes)
     : `consent not granted${__DEV__ ? ` for ${settings.consentCategories.join(', ')}` : ''}`
   const mapping: Mapping = typeof result === 'string' ? { commands: [], state: next, skipped: result } : { commands: result, state: next }
-  // Six lines at most, however much one event loses.
-  if (notes.length) mapping.notes = notes.length > 6 ? [...notes.slice(0, 5), `and ${notes.length - 5} more${__DEV__ ? ' notes like these' : ''}`] : notes
+  if (notes.length) mapping.notes = fewNotes(notes)
   return mapping
 }

@@ -1,5 +1,5 @@
 import type { FeatureContext } from './features'
-import { field, isRecord } from '../core/flatten'
+import { MAX_ARRAY_LENGTH, MAX_VALUE_LENGTH, field, isRecord } from '../core/flatten'
 import { hasOwn, isForbiddenKey } from '../core/keys'
 import { reason } from '../core/log'
 
@@ -23,8 +23,6 @@ export const VALUES_TIMEOUT_MS = 3000
 /** The same form reported by both kinds of event within this time is one submission. */
 export const SAME_SUBMISSION_MS = 2000
 
-const MAX_VALUE_LENGTH = 1000
-const MAX_ITEMS = 100
 
 // Legacy embeds render in the page, so their messages come from its own origin; a form HubSpot hosts in a frame
 // posts from HubSpot's forms hosts. Any other frame can forge the message: it is not listened to.
@@ -100,7 +98,7 @@ function sendable(value: unknown): Value | undefined {
   if (typeof value === 'string') return value.length <= MAX_VALUE_LENGTH ? value : undefined
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
   if (typeof value === 'boolean') return value
-  if (!Array.isArray(value) || value.length > MAX_ITEMS) return undefined
+  if (!Array.isArray(value) || value.length > MAX_ARRAY_LENGTH) return undefined
   const items: Array<string | number | boolean> = []
   for (let i = 0; i < value.length; i++) {
     const item = sendable(value[i])

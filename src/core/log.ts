@@ -12,6 +12,10 @@ export const consoleLog: Log = {
   error: (message) => console.error(`[hubspot-destination] ${message}`),
 }
 
+/** Six lines at most, however much one event loses: the first five, then how many more. */
+export const fewNotes = (notes: string[]): string[] =>
+  notes.length > 6 ? [...notes.slice(0, 5), `and ${notes.length - 5} more${__DEV__ ? ' notes like these' : ''}`] : notes
+
 /** A setting that can't be used, said once: HubSpot stays off, and nothing else does. */
 export function reportBadSettings(problem: string, log: Log = consoleLog): void {
   log.error(`${problem}. ${__DEV__ ? 'HubSpot is off; analytics and other destinations run as usual' : 'HubSpot is off'}`)

@@ -599,20 +599,46 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
     const stepsOfParts = (input: { parts: Part[] }): Step[] => input.parts.map((part) => part.step)
 
+    /**
+     * One input per record (HubSpot rejects a batch with the same id twice), later items' values winning; each
+     * step's own properties are kept with it, for sending it alone if its batch fails validation.
+     */
+    function merge<I extends { properties: PropertyValues; parts: Part[] }>(
+      steps: Step[],
+      portal: Set<string> | undefined,
+      idProperty: string,
+      read: (step: Step) => { id: string; properties: PropertyValues },
+      keyOf: (id: string) => string,
+      make: (id: string, key: string) => I,
+    ): I[] {
+      const byKey = new Map<string, I>()
+      for (const step of steps) {
+        const { id, properties } = read(step)
+        const kept = keep(step, properties, portal, idProperty)
+        const key = keyOf(id)
+        let input = byKey.get(key)
+        if (!input) byKey.set(key, (input = make(id, key)))
+        Object.assign(input.properties, kept)
+        input.parts.push({ step, properties: kept })
+      }
+      return [...byKey.values()]
+    }
+
     async function upsertContacts(steps: Step[]): Promise<void> {
       if (steps.length === 0) return
       const portal = await portalNames('contacts')
       if (!portal.ok) return fail(steps, portal)
-      // One input per email (HubSpot rejects a batch with the same id twice), later items' values winning.
-      const byEmail = new Map<string, ContactInput>()
-      for (const step of steps) {
-        const { email, properties } = request<'upsertContact'>(step)
-        const kept = keep(step, properties, portal.value, 'email')
-        let input = byEmail.get(emailKey(email))
-        if (!input) byEmail.set(emailKey(email), (input = { email, properties: {}, parts: [] }))
-        Object.assign(input.properties, kept)
-        input.parts.push({ step, properties: kept })
-      }
+      const inputs = merge<ContactInput>(
+        steps,
+        portal.value,
+        'email',
+        (step) => {
+          const { email, properties } = request<'upsertContact'>(step)
+          return { id: email, properties }
+        },
+        emailKey,
+        (email) => ({ email, properties: {}, parts: [] }),
+      )
       const send = async (inputs: ContactInput[]): Promise<Failure | undefined> => {
         const result = await call(() => api.upsertContacts(inputs.map(({ email, properties }) => ({ email, properties }))), 'idempotent')
         if (!result.ok) return result
@@ -621,7 +647,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return undefined
       }
       const separate = (input: ContactInput): ContactInput[] => input.parts.map((part) => ({ email: input.email, properties: part.properties, parts: [part] }))
-      await eachLimit(chunk([...byEmail.values()], BATCH_SIZE), concurrency, (batch) => sendSplitting(batch, stepsOfParts, send, separate))
+      await eachLimit(chunk(inputs, BATCH_SIZE), concurrency, (batch) => sendSplitting(batch, stepsOfParts, send, separate))
     }
 
     /**
@@ -659,16 +685,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (steps.length === 0) return
       const portal = await portalNames('companies')
       if (!portal.ok) return fail(steps, portal)
-      const byDomain = new Map<string, CompanyInput>()
-      for (const step of steps) {
-        const { domain, properties } = request<'upsertCompany'>(step)
-        const kept = keep(step, properties, portal.value, 'domain')
-        let input = byDomain.get(domainKey(domain))
-        if (!input) byDomain.set(domainKey(domain), (input = { domain, key: domainKey(domain), properties: {}, parts: [] }))
-        Object.assign(input.properties, kept)
-        input.parts.push({ step, properties: kept })
-      }
-      const inputs = [...byDomain.values()]
+      const inputs = merge<CompanyInput>(
+        steps,
+        portal.value,
+        'domain',
+        (step) => {
+          const { domain, properties } = request<'upsertCompany'>(step)
+          return { id: domain, properties }
+        },
+        domainKey,
+        (domain, key) => ({ domain, key, properties: {}, parts: [] }),
+      )
       await eachLimit(
         inputs.filter((input) => !companyIds.has(input.key)),
         concurrency,

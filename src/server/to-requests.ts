@@ -1,7 +1,8 @@
 // The server half's mapping (cloud mode): one Segment event → the HubSpot API requests it becomes.
 // Pure, like toCommands for the browser: plain data in, plain data out, no clock, no I/O, never throws.
 import { grantsConsent } from '../core/consent'
-import { asEmail } from '../core/email'
+import { asEmail, asUserId } from '../core/identity'
+import { fewNotes } from '../core/log'
 import { ADDRESS_PARTS, contactEntries } from '../core/contact'
 import { toHubSpotDate } from '../core/date'
 import { customBehavioralEventName, mappedEvent } from '../core/event-names'
@@ -18,11 +19,6 @@ import type { EventRequests, HubSpotRequest, KnownContacts, PropertyValues } fro
 export const MAX_EVENT_NAME_LENGTH = 1000
 /** Longer `website` traits are not parsed: no company's URL is that long. */
 export const MAX_WEBSITE_LENGTH = 2000
-
-function asUserId(value: unknown): string | undefined {
-  const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? trimText(value) : ''
-  return id || undefined
-}
 
 // HubSpot's visitor token (the hubspotutk cookie): 32 hexadecimal digits.
 const UTK = /^[0-9a-f]{32}$/i
@@ -255,7 +251,6 @@ export function toRequests(input: SegmentEvent, settings: HubSpotSettings, known
     result = 'the event could not be read'
   }
   const out: EventRequests = typeof result === 'string' ? { requests: [], rejected: result } : result
-  // Six lines at most, however much one event loses.
-  if (notes.length) out.notes = notes.length > 6 ? [...notes.slice(0, 5), `and ${notes.length - 5} more notes like these`] : notes
+  if (notes.length) out.notes = fewNotes(notes)
   return out
 }
